@@ -1,11 +1,15 @@
 import { Command } from 'commander';
+import { apiServerCommand } from './commands/api-server-command.ts';
 import { configCommand } from './commands/config-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
+import { openapiCommand } from './commands/openapi-command.ts';
 
 const program = new Command('cli')
   .description('Transactional outbox on PostgreSQL, Debezium and Kafka')
   .showHelpAfterError()
+  .addCommand(apiServerCommand())
   .addCommand(configCommand())
-  .addCommand(migrateCommand());
+  .addCommand(migrateCommand())
+  .addCommand(openapiCommand());
 
 await program.parseAsync(process.argv);

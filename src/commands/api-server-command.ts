@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { createDatabase } from '../db/database.ts';
+import { createApp } from '../http/app.ts';
+import { startServer } from '../http/server.ts';
+import { createLogger } from '../logger.ts';
+import { hashPassword } from '../users/password-hash.ts';
+import { runAction } from './run-action.ts';
+import { untilSignal } from './until-signal.ts';
+
+export function apiServerCommand(): Command {
+  return new Command('api-server').description('serve the HTTP API (POST /api/v1/users, Swagger UI at /swagger)').action(
+    runAction(async (config) => {
+      const logger = createLogger(config.LOG_LEVEL, 'api-server');
+      const db = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+      const app = createApp({ db, logger, bodyLimitBytes: config.BODY_LIMIT_BYTES, hashPassword: (password) => hashPassword(password, config.SCRYPT_LOG_N) });
+      const server = await startServer(app, { host: config.HOST, port: config.PORT, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+      const signal = await untilSignal();
+      logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+      await server.close();
+      await db.destroy();
+      logger.info('api-server stopped');
+    }),
+  );
+}

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { describeConfig, loadConfig, maskUrlPassword } from './config.ts';
+import { AppError } from './errors.ts';
+
+test('defaults work with an empty environment', () => {
+  const config = loadConfig({});
+  assert.equal(config.PORT, 5001);
+  assert.equal(config.DATABASE_URL, 'postgres://postgres@127.0.0.1:5432/outbox');
+  assert.equal(config.CDC_TOPIC, 'dbz.public.outbox_events');
+  assert.equal(config.DLQ_TOPIC, 'eventdriven-examples.dlq');
+  assert.equal(config.BODY_LIMIT_BYTES, 65_536);
+  assert.ok(Object.isFrozen(config));
+});
+
+test('one error lists every bad variable', () => {
+  assert.throws(
+    () => loadConfig({ PORT: 'eighty', DATABASE_URL: 'nope', DLQ_TOPIC: 'bad topic!', SCRYPT_LOG_N: '40' }),
+    (error: unknown) => {
+      assert.ok(error instanceof AppError);
+      assert.equal(error.code, 'CONFIG_INVALID');
+      for (const key of ['PORT', 'DATABASE_URL', 'DLQ_TOPIC', 'SCRYPT_LOG_N']) assert.match(error.message, new RegExp(`${key}:`));
+      return true;
+    },
+  );
+});
+
+test('blank values fall back to the default instead of failing', () => {
+  assert.equal(loadConfig({ PORT: '  ' }).PORT, 5001);
+});
+
+test('describeConfig masks the database password and nothing else', () => {
+  const lines = describeConfig(loadConfig({ DATABASE_URL: 'postgres://app:s3cr3t-pass@db:5432/outbox', PORT: '8080' }));
+  assert.ok(lines.includes('DATABASE_URL=postgres://app:****@db:5432/outbox'));
+  assert.ok(lines.includes('PORT=8080'));
+  assert.ok(!lines.join('\n').includes('s3cr3t-pass'));
+  assert.equal(maskUrlPassword('postgres://postgres@h/db'), 'postgres://postgres@h/db');
+  assert.equal(maskUrlPassword('not a url'), '****');
+});

@@ -1,0 +1,28 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { AppError, isAppError, toDatabaseError } from '../errors.ts';
+import type { AppEnv } from './app-env.ts';
+import { toErrorResponse } from './error-body.ts';
+
+/** Hono's own exceptions (bad JSON, wrong media type, oversized body) get the project's codes. */
+function fromHttpException(error: HTTPException): AppError {
+  switch (error.status) {
+    case 400:
+      return new AppError('MALFORMED_JSON', 'the request body is not valid JSON', { cause: error });
+    case 413:
+      return new AppError('PAYLOAD_TOO_LARGE', 'the request body is too large', { cause: error });
+    case 415:
+      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json', { cause: error });
+    default:
+      return new AppError('INTERNAL', error.message, { cause: error });
+  }
+}
+
+export function handleError(error: Error, c: Context<AppEnv>): Response {
+  const appError = error instanceof HTTPException ? fromHttpException(error) : isAppError(error) ? error : toDatabaseError(error);
+  const { status, body } = toErrorResponse(appError, c.get('requestId'));
+  const logger = c.get('logger');
+  if (status >= 500) logger?.error({ err: error, code: appError.code }, 'request failed');
+  if (status === 503) c.header('Retry-After', '5');
+  return c.json(body, status);
+}

@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import { AppError, toDatabaseError } from '../errors.ts';
+import { insertWelcomeNotification } from '../notifications/welcome-notification.ts';
+import { writeOutboxEvent } from '../outbox/write-outbox-event.ts';
+import { insertUser } from './user-repository.ts';
+
+export interface RegisterUserInput {
+  email: string;
+  password: string;
+  traceparent?: string | null;
+}
+
+export interface RegisteredUser {
+  id: string;
+  email: string;
+  createdAt: Date;
+  notificationId: string;
+  eventId: string;
+}
+
+export interface RegisterUserDeps {
+  db: Db;
+  hashPassword: (password: string) => Promise<string>;
+  now?: () => Date;
+}
+
+/**
+ * The write side of the outbox pattern: the user, its pending welcome notification and the
+ * UserRegistered event commit in ONE transaction, or none of them does. Nothing here talks to
+ * Kafka; Debezium relays the outbox row from the WAL.
+ */
+export async function registerUser({ db, hashPassword, now = () => new Date() }: RegisterUserDeps, input: RegisterUserInput): Promise<RegisteredUser> {
+  // Hash before the transaction opens: a slow KDF must not hold a pooled connection.
+  const passwordHash = await hashPassword(input.password);
+  const id = randomUUID();
+  const notificationId = randomUUID();
+  const createdAt = now();
+  try {
+    const eventId = await db.transaction().execute(async (trx) => {
+      await insertUser(trx, { id, email: input.email, password_hash: passwordHash, created_at: createdAt, updated_at: createdAt });
+      await insertWelcomeNotification(trx, { id: notificationId, userId: id, email: input.email, createdAt });
+      return writeOutboxEvent(trx, {
+        type: 'UserRegistered',
+        aggregateId: id,
+        payload: { userId: id, email: input.email, notificationId, registeredAt: createdAt.toISOString() },
+        traceparent: input.traceparent ?? null,
+      });
+    });
+    return { id, email: input.email, createdAt, notificationId, eventId };
+  } catch (error) {
+    if (isUniqueViolation(error, 'users_email_lower_key')) {
+      throw new AppError('EMAIL_TAKEN', 'a user with this email is already registered', { details: [{ path: 'email', message: 'already registered' }] });
+    }
+    throw toDatabaseError(error);
+  }
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const { code, constraint: violated } = error as { code?: string; constraint?: string };
+  return code === '23505' && violated === constraint;
+}

@@ -1,0 +1,31 @@
+import type { Transaction } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { Database, NewUser, NotificationStatus } from '../db/tables.ts';
+
+export async function insertUser(trx: Transaction<Database>, user: NewUser): Promise<void> {
+  await trx.insertInto('users').values(user).execute();
+}
+
+export interface UserView {
+  id: string;
+  email: string;
+  createdAt: Date;
+  welcomeNotification: { id: string; status: NotificationStatus; sentAt: Date | null } | null;
+}
+
+/** The user with the state of its welcome notification; the password hash never leaves this query. */
+export async function findUserView(db: Db, id: string): Promise<UserView | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .leftJoin('notifications', (join) => join.onRef('notifications.user_id', '=', 'users.id').on('notifications.type', '=', 'USER_REGISTRATION'))
+    .select(['users.id', 'users.email', 'users.created_at', 'notifications.id as notification_id', 'notifications.status', 'notifications.sent_at'])
+    .where('users.id', '=', id)
+    .executeTakeFirst();
+  if (row === undefined) return undefined;
+  return {
+    id: row.id,
+    email: row.email,
+    createdAt: row.created_at,
+    welcomeNotification: row.notification_id === null || row.status === null ? null : { id: row.notification_id, status: row.status, sentAt: row.sent_at ?? null },
+  };
+}

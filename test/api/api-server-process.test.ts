@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { test } from 'node:test';
+import { uniqueEmail } from '../support/database.ts';
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+async function waitForHealthy(base: string, deadline: number): Promise<void> {
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('api-server did not become healthy');
+}
+
+test('cli api-server finishes an in-flight registration on SIGTERM, then exits 0 and logs JSON with request ids', async () => {
+  const port = await freePort();
+  // A costly KDF (2^16) keeps the registration in flight while the signal arrives.
+  const child = spawn(process.execPath, ['src/cli.ts', 'api-server'], { env: { ...process.env, PORT: String(port), SCRYPT_LOG_N: '16' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = once(child, 'exit');
+  try {
+    const base = `http://127.0.0.1:${port}`;
+    await waitForHealthy(base, Date.now() + 15_000);
+    const inFlight = fetch(`${base}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: uniqueEmail('sigterm'), password: 'a secret nobody logs' }) });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    child.kill('SIGTERM');
+    const response = await inFlight;
+    assert.equal(response.status, 201);
+    const [code] = await exited;
+    assert.equal(code, 0);
+    const lines = output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requestLine = lines.find((line) => line.path === '/api/v1/users');
+    assert.equal(requestLine?.status, 201);
+    assert.equal(typeof requestLine?.requestId, 'string');
+    assert.ok(lines.some((line) => line.msg === 'api-server stopped'));
+    assert.ok(!output.includes('a secret nobody logs'), 'the password must never reach the log');
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+});
