@@ -1,0 +1,24 @@
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+
+export type Headers = KafkaJS.IHeaders;
+
+/**
+ * Header names of a routed event. The notification handler reads the event id from here, so the
+ * payload stays exactly what the catalog's schema describes.
+ */
+export const eventHeaders = {
+  eventId: 'event-id',
+  eventType: 'event-type',
+  aggregateType: 'aggregate-type',
+  aggregateId: 'aggregate-id',
+  occurredAt: 'occurred-at',
+  traceparent: 'traceparent',
+} as const;
+
+/** The first value of a header as UTF-8 text, or undefined when absent. */
+export function headerText(headers: Headers | undefined, name: string): string | undefined {
+  const raw = headers?.[name];
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  if (first === undefined) return undefined;
+  return typeof first === 'string' ? first : first.toString('utf8');
+}
