@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { apiServerCommand } from './commands/api-server-command.ts';
 import { configCommand } from './commands/config-command.ts';
+import { eventsCommand } from './commands/events-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { openapiCommand } from './commands/openapi-command.ts';
 
@@ -9,6 +10,7 @@ const program = new Command('cli')
   .showHelpAfterError()
   .addCommand(apiServerCommand())
   .addCommand(configCommand())
+  .addCommand(eventsCommand())
   .addCommand(migrateCommand())
   .addCommand(openapiCommand());
 
