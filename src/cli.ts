@@ -4,6 +4,7 @@ import { configCommand } from './commands/config-command.ts';
 import { eventsCommand } from './commands/events-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { openapiCommand } from './commands/openapi-command.ts';
+import { traceCommand } from './commands/trace-command.ts';
 
 const program = new Command('cli')
   .description('Transactional outbox on PostgreSQL, Debezium and Kafka')
@@ -12,6 +13,7 @@ const program = new Command('cli')
   .addCommand(configCommand())
   .addCommand(eventsCommand())
   .addCommand(migrateCommand())
-  .addCommand(openapiCommand());
+  .addCommand(openapiCommand())
+  .addCommand(traceCommand());
 
 await program.parseAsync(process.argv);

@@ -15,7 +15,8 @@ export interface TopicRecord {
 export interface TopicReaderOptions {
   brokers: string;
   topic: string;
-  from: 'beginning' | 'end';
+  /** Where to start on every partition: a timestamp starts at the first record at or after it. */
+  from: 'beginning' | 'end' | { timestamp: number };
   /** How long one poll waits for records when there are none. */
   pollMs?: number;
 }
@@ -24,12 +25,10 @@ export interface TopicReader {
   partitions: number[];
   /** The records that arrived since the last call, waiting up to pollMs when there are none. */
   poll: () => Promise<TopicRecord[]>;
+  /** Every record from the start position up to the end of each partition as it is now. */
+  readToEnd: (timeoutMs: number) => Promise<TopicRecord[]>;
   close: () => Promise<void>;
 }
-
-// librdkafka's logical offsets.
-const OFFSET_BEGINNING = -2;
-const OFFSET_END = -1;
 
 /**
  * Reads a topic by assigning every partition, without joining a consumer group and without
@@ -47,7 +46,8 @@ export async function openTopicReader({ brokers, topic, from, pollMs = 200 }: To
       'fetch.wait.max.ms': 50,
       'socket.connection.setup.timeout.ms': 5_000,
     },
-    { 'auto.offset.reset': from === 'beginning' ? 'earliest' : 'latest' },
+    // Only reached when a start offset was deleted by retention between lookup and fetch.
+    { 'auto.offset.reset': 'earliest' },
   );
   const metadata = await new Promise<Metadata>((resolve, reject) => {
     consumer.connect({ topic, timeout: 5_000 }, (error, data) =>
@@ -59,16 +59,58 @@ export async function openTopicReader({ brokers, topic, from, pollMs = 200 }: To
     await disconnect(consumer);
     throw new AppError('NOT_FOUND', `topic ${topic} does not exist on ${brokers} (create it: cli topics create)`);
   }
+  const watermarks = new Map(await Promise.all(partitions.map(async (partition) => [partition, await queryWatermarks(consumer, topic, partition)] as const)));
+  const starts = await startOffsets(consumer, topic, partitions, from, watermarks);
+  // Next offset to read per partition: what readToEnd compares with the high watermark.
+  const positions = new Map(starts);
   consumer.setDefaultConsumeTimeout(pollMs);
-  consumer.assign(partitions.map((partition) => ({ topic, partition, offset: from === 'beginning' ? OFFSET_BEGINNING : OFFSET_END })));
+  consumer.assign(partitions.map((partition) => ({ topic, partition, offset: starts.get(partition)! })));
+  const poll = () =>
+    new Promise<TopicRecord[]>((resolve, reject) => {
+      consumer.consume(1_000, (error, messages) => {
+        if (error) return reject(error);
+        for (const message of messages) positions.set(message.partition, message.offset + 1);
+        resolve(messages.map(toTopicRecord));
+      });
+    });
   return {
     partitions,
-    poll: () =>
-      new Promise((resolve, reject) => {
-        consumer.consume(1_000, (error, messages) => (error ? reject(error) : resolve(messages.map(toTopicRecord))));
-      }),
+    poll,
+    readToEnd: async (timeoutMs) => {
+      const ends = new Map(await Promise.all(partitions.map(async (partition) => [partition, (await queryWatermarks(consumer, topic, partition)).high] as const)));
+      const caughtUp = () => partitions.every((partition) => positions.get(partition)! >= ends.get(partition)!);
+      const records: TopicRecord[] = [];
+      const deadline = Date.now() + timeoutMs;
+      while (!caughtUp()) {
+        if (Date.now() > deadline) throw new AppError('TIMEOUT', `reading ${topic} to its end took longer than ${timeoutMs} ms`);
+        records.push(...(await poll()));
+      }
+      return records;
+    },
     close: () => disconnect(consumer),
   };
+}
+
+type Consumer = InstanceType<typeof kafka.KafkaConsumer>;
+
+function queryWatermarks(consumer: Consumer, topic: string, partition: number): Promise<{ low: number; high: number }> {
+  return new Promise((resolve, reject) => {
+    consumer.queryWatermarkOffsets(topic, partition, 5_000, (error, offsets) => (error ? reject(error) : resolve({ low: offsets.lowOffset, high: offsets.highOffset })));
+  });
+}
+
+async function startOffsets(consumer: Consumer, topic: string, partitions: number[], from: TopicReaderOptions['from'], watermarks: Map<number, { low: number; high: number }>): Promise<Map<number, number>> {
+  if (from === 'beginning') return new Map(partitions.map((p) => [p, watermarks.get(p)!.low]));
+  if (from === 'end') return new Map(partitions.map((p) => [p, watermarks.get(p)!.high]));
+  const found = await new Promise<Array<{ partition: number; offset: number }>>((resolve, reject) => {
+    consumer.offsetsForTimes(
+      partitions.map((partition) => ({ topic, partition, offset: from.timestamp })),
+      5_000,
+      (error, offsets) => (error ? reject(error) : resolve(offsets)),
+    );
+  });
+  // -1: no record at or after the timestamp, so there is nothing to read there yet.
+  return new Map(found.map(({ partition, offset }) => [partition, offset < 0 ? watermarks.get(partition)!.high : offset]));
 }
 
 /** Polls until `done` says the records read so far are enough, or the deadline passes. */
@@ -95,6 +137,6 @@ export function toTopicRecord(message: Message): TopicRecord {
   };
 }
 
-function disconnect(consumer: InstanceType<typeof kafka.KafkaConsumer>): Promise<void> {
+function disconnect(consumer: Consumer): Promise<void> {
   return new Promise((resolve) => consumer.disconnect(() => resolve()));
 }
