@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import { AppError, toDatabaseError } from '../errors.ts';
+import type { UserRegisteredPayload } from '../users/user-events.ts';
+import { recordInInbox } from './inbox.ts';
+import type { NotificationSender } from './notification-sender.ts';
+
+/** This handler's name in the inbox; another handler of the same event keeps its own rows. */
+export const registrationNotificationHandler = 'user-registration-notification';
+
+export type HandleOutcome = 'sent' | 'duplicate';
+
+export interface RegistrationNotification {
+  eventId: string;
+  payload: UserRegisteredPayload;
+}
+
+/**
+ * Sends the welcome notification of one UserRegistered event, at most once in effect.
+ *
+ * One transaction: inbox row, notification marked SENT, then the send, then commit. The send
+ * sits inside the transaction, after the writes, on purpose:
+ *  - a send failure rolls back the inbox row and the status, so the retry sends again: the
+ *    send is never lost;
+ *  - a crash or commit failure after a successful send leaves no inbox row, so the redelivered
+ *    record sends a second time: the send itself is at-least-once. The sender gets the event id
+ *    as an idempotency key so a provider can drop that rare duplicate.
+ * Sending after the commit would instead lose the send on a crash between the two (at-most-once),
+ * which is the worse failure for a welcome mail. The price is a row lock held for one send.
+ */
+export async function handleRegistrationNotification(db: Db, sender: NotificationSender, { eventId, payload }: RegistrationNotification): Promise<HandleOutcome> {
+  try {
+    return await db.transaction().execute(async (trx) => {
+      if (!(await recordInInbox(trx, registrationNotificationHandler, eventId))) return 'duplicate';
+      const notification = await trx
+        .updateTable('notifications')
+        .set({ status: 'SENT', sent_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+        .where('id', '=', payload.notificationId)
+        .where('user_id', '=', payload.userId)
+        .returning(['id', 'type', 'message'])
+        .executeTakeFirst();
+      if (notification === undefined) {
+        throw new AppError('NOTIFICATION_NOT_FOUND', `notification ${payload.notificationId} of user ${payload.userId} does not exist`, { retryable: false });
+      }
+      await sender.send({ eventId, notificationId: notification.id, userId: payload.userId, email: payload.email, type: notification.type, message: notification.message });
+      return 'sent';
+    });
+  } catch (error) {
+    throw toDatabaseError(error);
+  }
+}
