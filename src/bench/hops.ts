@@ -1,0 +1,18 @@
+/**
+ * Names of the measured hops, shared by the scenarios, the targets and the chart. Every hop starts
+ * at the client's commit clock (see commit-clock.ts) unless its name says otherwise.
+ */
+export const hops = {
+  cdcArrival: 'commit -> dbz topic (arrival)',
+  cdcTimestamp: 'commit -> dbz topic (record timestamp)',
+  routedArrival: 'commit -> routed topic (arrival)',
+  sent: 'commit -> SENT (sent_at)',
+  pollingArrival: 'commit -> polling topic (arrival)',
+  pollingTimestamp: 'commit -> polling topic (record timestamp)',
+  httpRequestToSent: 'request sent -> SENT (sent_at)',
+  httpResponseToSent: '201 received -> SENT (sent_at)',
+  httpResponseToCdc: '201 received -> dbz topic (arrival)',
+  httpRequest: 'HTTP request -> 201',
+} as const;
+
+export type HopName = (typeof hops)[keyof typeof hops];

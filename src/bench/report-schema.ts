@@ -1,0 +1,118 @@
+import { z } from 'zod';
+
+// The JSON report's contract. The bench validates its own output against it before writing, and
+// the bench test validates a quick run's file, so a field renamed in one place fails loudly.
+
+const latencySummary = z.object({
+  count: z.number().int().nonnegative(),
+  min: z.number(),
+  mean: z.number(),
+  p50: z.number(),
+  p95: z.number(),
+  p99: z.number(),
+  max: z.number(),
+});
+
+/** 101 nearest-rank percentiles (p0..p100): enough to redraw the distribution without raw samples. */
+const distribution = z.array(z.number()).length(101);
+
+const hop = z.object({
+  hop: z.string().min(1),
+  summary: latencySummary,
+  distribution: distribution.nullable(),
+});
+
+const lossCheck = z.object({
+  expected: z.number().int().nonnegative(),
+  /** Distinct events seen at each end point, by stage name. */
+  delivered: z.record(z.string(), z.number().int().nonnegative()),
+  dlqRecords: z.number().int().nonnegative(),
+  ok: z.boolean(),
+});
+
+export const latencyRunSchema = z.object({
+  path: z.enum(['cdc', 'polling', 'http']),
+  targetRatePerSecond: z.number().positive(),
+  achievedRatePerSecond: z.number().nonnegative(),
+  events: z.number().int().nonnegative(),
+  hops: z.array(hop).min(1),
+  loss: lossCheck,
+});
+
+const stage = z.object({
+  stage: z.string().min(1),
+  events: z.number().int().nonnegative(),
+  seconds: z.number().nonnegative(),
+  ratePerSecond: z.number().nonnegative(),
+});
+
+export const throughputRunSchema = z.object({
+  path: z.enum(['cdc', 'polling']),
+  events: z.number().int().positive(),
+  batchSize: z.number().int().positive(),
+  stages: z.array(stage).min(1),
+  loss: lossCheck,
+});
+
+const transactionLoad = z.object({
+  transactions: z.number().int().positive(),
+  seconds: z.number().positive(),
+  transactionsPerSecond: z.number().nonnegative(),
+  latency: latencySummary,
+});
+
+export const writeOverheadSchema = z.object({
+  concurrency: z.number().int().positive(),
+  rounds: z.number().int().positive(),
+  hashing: z.string().min(1),
+  withOutbox: transactionLoad,
+  withoutOutbox: transactionLoad,
+  /** Mean transaction time with the outbox insert over without it, minus one, in percent. */
+  overheadPercent: z.number(),
+  throughputLossPercent: z.number(),
+});
+
+export const kafkaBaselineSchema = z.object({
+  topic: z.string().min(1),
+  records: z.number().int().positive(),
+  valueBytes: z.number().int().positive(),
+  produce: z.object({ seconds: z.number().nonnegative(), ratePerSecond: z.number().nonnegative(), mibPerSecond: z.number().nonnegative() }),
+  consume: z.object({ seconds: z.number().nonnegative(), ratePerSecond: z.number().nonnegative(), mibPerSecond: z.number().nonnegative() }),
+  loss: lossCheck,
+});
+
+export const targetResultSchema = z.object({
+  name: z.string().min(1),
+  target: z.string().min(1),
+  measured: z.string(),
+  met: z.boolean().nullable(),
+});
+
+export const benchReportSchema = z.object({
+  schemaVersion: z.literal(1),
+  mode: z.enum(['quick', 'full']),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  machine: z.object({ cpus: z.number().int().positive(), cpuModel: z.string(), memoryGiB: z.number().positive(), node: z.string(), platform: z.string() }),
+  /** How each number was taken: which clock, which topic, what was excluded. */
+  method: z.array(z.string()),
+  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  latency: z.array(latencyRunSchema),
+  http: z.object({ scryptLogN: z.number().int(), hashesPerSecond: z.number().nonnegative(), run: latencyRunSchema.nullable() }).nullable(),
+  throughput: z.array(throughputRunSchema),
+  writeOverhead: writeOverheadSchema.nullable(),
+  kafkaBaseline: kafkaBaselineSchema.nullable(),
+  targets: z.array(targetResultSchema),
+  /** Steps that failed or were skipped, with why; an empty list means everything ran. */
+  problems: z.array(z.string()),
+  zeroLoss: z.boolean(),
+});
+
+export type BenchReport = z.infer<typeof benchReportSchema>;
+export type LatencyRun = z.infer<typeof latencyRunSchema>;
+export type ThroughputRun = z.infer<typeof throughputRunSchema>;
+export type WriteOverhead = z.infer<typeof writeOverheadSchema>;
+export type KafkaBaseline = z.infer<typeof kafkaBaselineSchema>;
+export type TargetResult = z.infer<typeof targetResultSchema>;
+export type LossCheck = z.infer<typeof lossCheck>;
+export type Hop = z.infer<typeof hop>;

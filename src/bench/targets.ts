@@ -1,0 +1,69 @@
+import type { KafkaBaseline, LatencyRun, TargetResult, ThroughputRun, WriteOverhead } from './report-schema.ts';
+import { hops } from './hops.ts';
+
+/** The issue's targets for a 2-core machine with everything local. */
+export const targets = {
+  sentAt200: { ratePerSecond: 200, p50Ms: 50, p99Ms: 250 },
+  relayEventsPerSecond: 5_000,
+  writeOverheadPercent: 10,
+} as const;
+
+export interface TargetInputs {
+  latency: readonly LatencyRun[];
+  throughput: readonly ThroughputRun[];
+  writeOverhead: WriteOverhead | null;
+  kafkaBaseline?: KafkaBaseline | null;
+}
+
+/** Each target with what was measured; met is null when the run did not measure it (quick mode). */
+export function evaluateTargets({ latency, throughput, writeOverhead }: TargetInputs): TargetResult[] {
+  const results: TargetResult[] = [];
+
+  const at200 = latency.find((run) => run.path === 'cdc' && run.targetRatePerSecond === targets.sentAt200.ratePerSecond);
+  const sent = at200?.hops.find((hop) => hop.hop === hops.sent)?.summary;
+  results.push({
+    name: 'commit -> SENT at 200/s',
+    target: `p50 <= ${targets.sentAt200.p50Ms} ms, p99 <= ${targets.sentAt200.p99Ms} ms`,
+    measured: sent === undefined ? 'not measured at 200/s' : `p50 ${ms(sent.p50)}, p99 ${ms(sent.p99)}${at200!.loss.ok ? '' : ', LOSS'}`,
+    met: sent === undefined ? null : sent.p50 <= targets.sentAt200.p50Ms && sent.p99 <= targets.sentAt200.p99Ms && at200!.loss.ok,
+  });
+
+  const cdcThroughput = throughput.find((run) => run.path === 'cdc');
+  if (cdcThroughput === undefined) {
+    results.push({ name: 'relay throughput', target: `>= ${targets.relayEventsPerSecond} events/s, zero loss`, measured: 'not measured', met: null });
+  } else {
+    const slowest = Math.min(...cdcThroughput.stages.filter((stage) => stage.stage !== 'insert').map((stage) => stage.ratePerSecond));
+    const detail = cdcThroughput.stages.map((stage) => `${stage.stage} ${Math.round(stage.ratePerSecond)}/s`).join(', ');
+    results.push({
+      name: `relay throughput (${cdcThroughput.events} events)`,
+      target: `>= ${targets.relayEventsPerSecond} events/s, zero loss`,
+      measured: `${detail}${cdcThroughput.loss.ok ? ', no loss' : ', LOSS'}`,
+      met: slowest >= targets.relayEventsPerSecond && cdcThroughput.loss.ok,
+    });
+  }
+
+  results.push({
+    name: 'outbox write overhead',
+    target: `<= ${targets.writeOverheadPercent}%`,
+    measured: writeOverhead === null ? 'not measured' : `${writeOverhead.overheadPercent.toFixed(1)}% (mean transaction time)`,
+    met: writeOverhead === null ? null : writeOverhead.overheadPercent <= targets.writeOverheadPercent,
+  });
+
+  for (const polling of latency.filter((run) => run.path === 'polling')) {
+    const cdc = latency.find((run) => run.path === 'cdc' && run.targetRatePerSecond === polling.targetRatePerSecond);
+    const cdcP99 = cdc?.hops.find((hop) => hop.hop === hops.cdcArrival)?.summary.p99;
+    const pollingP99 = polling.hops.find((hop) => hop.hop === hops.pollingArrival)?.summary.p99;
+    const measured = cdcP99 === undefined || pollingP99 === undefined ? 'missing a side' : `CDC ${ms(cdcP99)} vs polling ${ms(pollingP99)}`;
+    results.push({
+      name: `relay p99, CDC vs polling at ${polling.targetRatePerSecond}/s`,
+      target: 'CDC p99 < polling p99',
+      measured,
+      met: cdcP99 === undefined || pollingP99 === undefined ? null : cdcP99 < pollingP99,
+    });
+  }
+  return results;
+}
+
+function ms(value: number): string {
+  return Number.isFinite(value) ? `${Math.round(value * 10) / 10} ms` : 'n/a';
+}
