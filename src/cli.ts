@@ -1,19 +1,29 @@
 import { Command } from 'commander';
 import { apiServerCommand } from './commands/api-server-command.ts';
 import { configCommand } from './commands/config-command.ts';
+import { connectorCommand } from './commands/connector-command.ts';
 import { eventsCommand } from './commands/events-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { openapiCommand } from './commands/openapi-command.ts';
+import { stackCommand } from './commands/stack-command.ts';
+import { statusCommand } from './commands/status-command.ts';
+import { topicsCommand } from './commands/topics-command.ts';
 import { traceCommand } from './commands/trace-command.ts';
 
 const program = new Command('cli')
   .description('Transactional outbox on PostgreSQL, Debezium and Kafka')
   .showHelpAfterError()
+  // `stack with -- <command...>` passes the command's own options through untouched.
+  .enablePositionalOptions()
   .addCommand(apiServerCommand())
   .addCommand(configCommand())
+  .addCommand(connectorCommand())
   .addCommand(eventsCommand())
   .addCommand(migrateCommand())
   .addCommand(openapiCommand())
+  .addCommand(stackCommand())
+  .addCommand(statusCommand())
+  .addCommand(topicsCommand())
   .addCommand(traceCommand());
 
 await program.parseAsync(process.argv);

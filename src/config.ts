@@ -34,6 +34,16 @@ export const configSchema = z.object({
   RETRY_MAX_DELAY_MS: positiveInt.default(5_000),
   MAX_IN_FLIGHT: positiveInt.default(500),
   STALL_TIMEOUT_MS: positiveInt.default(120_000),
+  // `cli status` calls the pipeline unhealthy when the replication slot holds more WAL than this.
+  SLOT_LAG_ALERT_BYTES: positiveInt.default(1024 ** 3),
+  // librdkafka's message.timeout.ms: one send attempt of the consumer's producer, its own retries included.
+  KAFKA_SEND_TIMEOUT_MS: positiveInt.default(10_000),
+  // A killed consumer's partitions wait this long before another member (or its restart) takes them.
+  CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(10_000),
+  // Bounds one attempt at handling a record (a send, a database transaction) before it counts as a retryable TIMEOUT.
+  RECORD_ATTEMPT_TIMEOUT_MS: positiveInt.default(15_000),
+  // A record's retries, dead-lettering included, must fit in it (checked at start).
+  CONSUMER_MAX_POLL_INTERVAL_MS: positiveInt.default(300_000),
   STACK_DIR: z.string().min(1).default('.stack'),
 });
 

@@ -22,6 +22,9 @@ export const errorCodes = [
   'MALFORMED_RECORD',
   'KAFKA_REJECTED',
   'PREREQUISITE_MISSING',
+  'PORT_IN_USE',
+  'PROCESS_FAILED',
+  'CONNECTOR_FAILED',
   'INTERNAL',
 ] as const;
 

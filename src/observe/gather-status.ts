@@ -1,0 +1,63 @@
+import { sql } from 'kysely';
+import type { ConnectClient } from '../cdc/connect-client.ts';
+import { slotStatus } from '../cdc/replication-slot.ts';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import { createKafka, type Admin } from '../kafka/client.ts';
+import { withAdmin } from '../kafka/topics.ts';
+import type { PipelineSnapshot } from './pipeline-status.ts';
+
+export interface StatusDeps {
+  db: Db;
+  config: Config;
+  connect: ConnectClient;
+  connectorName: string;
+  slotName: string;
+}
+
+/** Asks every part at once; a part that does not answer is reported with its error, not thrown. */
+export async function gatherStatus({ db, config, connect, connectorName, slotName }: StatusDeps): Promise<PipelineSnapshot> {
+  const [database, connector, slot, kafkaParts] = await Promise.all([
+    sql`select 1`.execute(db).then(
+      () => ({ reachable: true }),
+      (error: Error) => ({ reachable: false, error: error.message }),
+    ),
+    connect.getStatus(connectorName).then(
+      (status) => (status === undefined ? { name: connectorName, error: 'not registered (make up, or cli connector register)' } : { name: connectorName, state: status.connector.state, tasks: status.tasks }),
+      (error: Error) => ({ name: connectorName, error: error.message }),
+    ),
+    slotStatus(config.DATABASE_URL, slotName).then(
+      (status) => (status === undefined ? { name: slotName, error: 'does not exist: the connector has not started yet' } : { name: slotName, active: status.active, retainedBytes: status.retainedBytes }),
+      (error: Error) => ({ name: slotName, error: error.message }),
+    ),
+    withAdmin(() => createKafka(config).admin(), config.KAFKA_BROKERS, (admin) => kafkaStatus(admin, config)).catch((error: Error) => ({
+      groups: [
+        { groupId: config.ROUTER_GROUP_ID, topic: config.CDC_TOPIC, error: error.message },
+        { groupId: config.NOTIFIER_GROUP_ID, topic: config.USER_REGISTRATION_TOPIC, error: error.message },
+      ],
+      deadLetter: { topic: config.DLQ_TOPIC, error: error.message },
+    })),
+  ]);
+  return { database, connector, slot, ...kafkaParts };
+}
+
+async function kafkaStatus(admin: Admin, config: Config): Promise<Pick<PipelineSnapshot, 'groups' | 'deadLetter'>> {
+  const groups = await Promise.all(
+    [
+      { groupId: config.ROUTER_GROUP_ID, topic: config.CDC_TOPIC },
+      { groupId: config.NOTIFIER_GROUP_ID, topic: config.USER_REGISTRATION_TOPIC },
+    ].map(async ({ groupId, topic }) => {
+      const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+      const committedBy = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      const partitions = ends.map(({ partition, high, low }) => {
+        const offset = committedBy.get(partition);
+        // -1: the group never committed here; everything still on the partition is its lag.
+        const position = offset === undefined || offset < 0 ? Number(low) : offset;
+        return { partition, committed: offset === undefined || offset < 0 ? null : offset, high: Number(high), lag: Math.max(0, Number(high) - position) };
+      });
+      return { groupId, topic, partitions: partitions.sort((a, b) => a.partition - b.partition) };
+    }),
+  );
+  const dlq = await admin.fetchTopicOffsets(config.DLQ_TOPIC);
+  return { groups, deadLetter: { topic: config.DLQ_TOPIC, depth: dlq.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0) } };
+}

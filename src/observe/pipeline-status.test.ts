@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { evaluateStatus, formatStatus, type PipelineSnapshot } from './pipeline-status.ts';
+
+const healthy: PipelineSnapshot = {
+  database: { reachable: true },
+  connector: { name: 'outbox-connector', state: 'RUNNING', tasks: [{ id: 0, state: 'RUNNING' }] },
+  slot: { name: 'outbox_slot', active: true, retainedBytes: 1_024 },
+  groups: [{ groupId: 'outbox-router', topic: 'dbz.public.outbox_events', partitions: [{ partition: 0, committed: 10, high: 10, lag: 0 }] }],
+  deadLetter: { topic: 'dlq', depth: 0 },
+};
+const limits = { maxSlotLagBytes: 1_000_000 };
+
+test('a running pipeline is healthy', () => {
+  assert.deepEqual(evaluateStatus(healthy, limits), { healthy: true, problems: [], warnings: [] });
+  assert.match(formatStatus(healthy, evaluateStatus(healthy, limits)), /HEALTHY/);
+});
+
+test('a stopped connector, a failed task or an inactive slot is unhealthy', () => {
+  const stopped = evaluateStatus({ ...healthy, connector: { name: 'c', state: 'STOPPED', tasks: [] } }, limits);
+  assert.equal(stopped.healthy, false);
+  assert.deepEqual(stopped.problems, ['connector c is STOPPED', 'connector c has no task']);
+  const failed = evaluateStatus({ ...healthy, connector: { name: 'c', state: 'RUNNING', tasks: [{ id: 0, state: 'FAILED', trace: 'org.postgresql.util.PSQLException: boom\n\tat x' }] } }, limits);
+  assert.deepEqual(failed.problems, ['connector task 0 is FAILED: org.postgresql.util.PSQLException: boom']);
+  assert.equal(evaluateStatus({ ...healthy, slot: { name: 's', active: false, retainedBytes: 0 } }, limits).healthy, false);
+  assert.equal(evaluateStatus({ ...healthy, slot: { name: 's', active: true, retainedBytes: 2_000_000 } }, limits).healthy, false);
+  assert.equal(evaluateStatus({ ...healthy, connector: { name: 'c', error: 'Kafka Connect is unreachable' } }, limits).healthy, false);
+});
+
+test('lag and dead letters are warnings, not failures', () => {
+  const verdict = evaluateStatus(
+    { ...healthy, groups: [{ groupId: 'g', topic: 't', partitions: [{ partition: 0, committed: 1, high: 5, lag: 4 }] }], deadLetter: { topic: 'dlq', depth: 2 } },
+    limits,
+  );
+  assert.equal(verdict.healthy, true);
+  assert.equal(verdict.warnings.length, 2);
+  assert.match(verdict.warnings[0]!, /4 record\(s\) behind/);
+});
