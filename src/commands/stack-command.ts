@@ -1,0 +1,49 @@
+import { Command, Option } from 'commander';
+import { stackClean, stackDown } from '../stack/stack-down.ts';
+import { stackLogs } from '../stack/stack-logs.ts';
+import { stackStatus } from '../stack/stack-status.ts';
+import { stackUp } from '../stack/stack-up.ts';
+import { stackWith } from '../stack/stack-with.ts';
+import { runAction } from './run-action.ts';
+
+export function stackCommand(): Command {
+  const command = new Command('stack')
+    .description('the local CDC stack without Docker: Kafka (KRaft), Kafka Connect with Debezium, state under STACK_DIR')
+    .enablePositionalOptions();
+  command
+    .command('up')
+    .description('start whatever is not running (detached), create topics, register the connector; safe to repeat')
+    .action(runAction(async (config) => void (await stackUp(config))));
+  command
+    .command('down')
+    .description('stop the processes this stack started (SIGTERM, then SIGKILL); keeps data')
+    .action(runAction(async (config) => stackDown(config)));
+  command
+    .command('clean')
+    .description('down, then remove Kafka data, Connect offsets, logs and the replication slot (jars stay)')
+    .action(runAction(async (config) => stackClean(config)));
+  command
+    .command('status')
+    .description('processes, connector and replication slot; exit code 1 when anything is down')
+    .action(
+      runAction(async (config) => {
+        const { lines, healthy } = await stackStatus(config);
+        process.stdout.write(`${lines.join('\n')}\n`);
+        return healthy ? 0 : 1;
+      }),
+    );
+  command
+    .command('logs')
+    .description('tail the process logs')
+    .argument('[process...]', 'kafka, connect (default: all)')
+    .addOption(new Option('-n, --lines <count>', 'lines per log').default('50'))
+    .option('-f, --follow', 'keep following (Ctrl-C to stop)', false)
+    .action(runAction(async (config, names: string[], options: { lines: string; follow: boolean }) => stackLogs(config, { names, lines: Number(options.lines), follow: options.follow })));
+  command
+    .command('with')
+    .description('start what is missing, run the command, stop only what was started; exits with the command\'s code')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .passThroughOptions()
+    .action(runAction(async (config, args: string[]) => stackWith(config, args)));
+  return command;
+}

@@ -1,0 +1,51 @@
+import type { Config } from '../config.ts';
+import { registerConnector } from '../cdc/register-connector.ts';
+import { createKafka } from '../kafka/client.ts';
+import { applicationTopics, ensureTopics, withAdmin } from '../kafka/topics.ts';
+import { ensureJars } from './jars.ts';
+import { checkJava } from './java.ts';
+import { displayPath, stackPaths } from './paths.ts';
+import { ensurePostgresReady, prepareDatabase } from './postgres-setup.ts';
+import { ensureProcessRunning, processPid } from './process-lifecycle.ts';
+import { progress } from './progress.ts';
+import { logFile, stackProcesses, type StackContext } from './stack-processes.ts';
+
+/**
+ * Brings the local stack up, idempotently: PostgreSQL ready (logical WAL, migrated), jars present,
+ * each process running and answering, topics created, connector RUNNING. Names of the processes
+ * this call started are pushed to `started` as it goes, so a caller can stop exactly those even
+ * when a later step fails.
+ */
+export async function stackUp(config: Config, started: string[] = []): Promise<string[]> {
+  const context: StackContext = { config, paths: stackPaths(config) };
+  progress(`Java ${await checkJava()} found`);
+  await ensurePostgresReady(config);
+  await prepareDatabase(config);
+  progress('PostgreSQL ready: wal_level=logical, schema migrated');
+  if ((await ensureJars(context.paths)) === 'present') progress(`jars present in ${displayPath(context.paths.jars)}`);
+
+  for (const process of stackProcesses) {
+    if (await ensureProcessRunning(process, context)) started.push(process.name);
+  }
+
+  const reports = await withAdmin(() => createKafka(config).admin(), config.KAFKA_BROKERS, (admin) => ensureTopics(admin, applicationTopics(config)));
+  for (const report of reports) progress(`topic ${report.topic}: ${report.partitions} partitions${report.created ? ' (created)' : ''}`);
+
+  const connector = await registerConnector(config, { report: progress });
+  progress(`${connector.status} (${connector.outcome}, waited ${(connector.waitedMs / 1000).toFixed(1)} s)`);
+  await printSummary(context, connector.name);
+  return started;
+}
+
+async function printSummary(context: StackContext, connectorName: string): Promise<void> {
+  const lines = ['', 'stack is up:'];
+  for (const process of stackProcesses) {
+    const pid = await processPid(process, context);
+    lines.push(`  ${process.name.padEnd(9)} pid ${String(pid).padEnd(8)} ${process.describe(context)}`);
+    lines.push(`  ${''.padEnd(9)} log ${displayPath(logFile(process, context.paths))}`);
+  }
+  lines.push(`  connector ${connectorName} -> topic ${context.config.CDC_TOPIC}`);
+  lines.push(`  state     ${displayPath(context.paths.root)} (data, logs, pid files)`);
+  lines.push('stop: make down (keeps data) | make clean (removes data) | logs: make logs | status: make status', '');
+  process.stdout.write(lines.join('\n'));
+}
