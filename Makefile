@@ -37,10 +37,26 @@ typecheck: deps ## type-check without emitting
 unit: deps ## unit tests only (no database, no Kafka)
 	node --test --test-concurrency=1 'src/**/*.test.ts'
 
+# `stack with` starts whatever part of the stack is not running (migrating the database on the way),
+# runs the suite, and stops only what it started: a stack brought up by `make up` stays up.
 test: deps ## the whole suite against real PostgreSQL, Kafka and Debezium
 	tsc --noEmit -p .
-	$(CLI) migrate up
-	node --test --test-concurrency=1 $(TESTS)
+	$(CLI) stack with -- node --test --test-concurrency=1 $(TESTS)
+
+up: deps ## start PostgreSQL setup, Kafka, Connect + Debezium (detached, idempotent); state in .stack/
+	$(CLI) stack up
+
+down: deps ## stop what `make up` started; keeps data
+	$(CLI) stack down
+
+status: deps ## processes, connector and replication slot of the local stack
+	$(CLI) stack status
+
+logs: deps ## last lines of the Kafka and Connect logs (follow: node src/cli.ts stack logs -f)
+	$(CLI) stack logs
+
+clean: deps ## down, then remove Kafka data, Connect offsets, logs and the replication slot
+	$(CLI) stack clean
 
 migrate: deps ## apply the database migrations
 	$(CLI) migrate up
