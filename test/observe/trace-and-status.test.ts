@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { sql } from 'kysely';
+import { createConnectClient } from '../../src/cdc/connect-client.ts';
+import { loadConnectorConfig } from '../../src/cdc/connector-config.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { Db } from '../../src/db/database.ts';
+import type { TraceFacts, TraceReport } from '../../src/observe/trace-verdict.ts';
+import { hashPassword } from '../../src/users/password-hash.ts';
+import { registerUser } from '../../src/users/register-user.ts';
+import { eventually, runCli } from '../support/cli.ts';
+import { openTestDatabase, uniqueEmail } from '../support/database.ts';
+
+const config = loadConfig();
+const connect = createConnectClient(config.CONNECT_URL);
+let db: Db;
+let connectorName: string;
+
+before(async () => {
+  db = await openTestDatabase();
+  connectorName = (await loadConnectorConfig(config.DATABASE_URL)).name;
+});
+after(async () => {
+  await db.destroy();
+});
+
+async function trace(id: string): Promise<Array<{ facts: TraceFacts; report: TraceReport }>> {
+  const { code, stdout, stderr } = await runCli(['trace', id, '--json']);
+  assert.equal(code, 0, stderr);
+  return JSON.parse(stdout);
+}
+
+async function connectorState(): Promise<string | undefined> {
+  return (await connect.getStatus(connectorName))?.connector.state;
+}
+
+describe('cli trace against the running pipeline', () => {
+  test('a registered user is traced to DELIVERED, with a latency for every hop', async () => {
+    const user = await registerUser({ db, hashPassword: (p) => hashPassword(p, 10) }, { email: uniqueEmail('trace'), password: 'correct horse battery' });
+    const [result] = await eventually('the event to be delivered', async () => {
+      const traced = await trace(user.id);
+      return traced[0]?.report.verdict === 'delivered' ? traced : undefined;
+    });
+    assert.equal(result!.facts.event.id, user.eventId);
+    assert.equal(result!.facts.notification?.status, 'SENT');
+    for (const hop of result!.report.hops) assert.equal(typeof hop.ms, 'number', hop.name);
+    assert.ok(result!.report.totalMs! >= 0);
+    const human = await runCli(['trace', user.eventId]);
+    assert.match(human.stdout, /verdict\s+DELIVERED/);
+  });
+
+  test('an event of an unknown type is traced to DEAD-LETTERED with its reason', async () => {
+    const eventId = randomUUID();
+    await db.insertInto('outbox_events').values({ id: eventId, aggregate_type: 'User', aggregate_id: randomUUID(), event_type: 'UserDeleted', payload: '{}' }).execute();
+    const [result] = await eventually('the event to be dead-lettered', async () => {
+      const traced = await trace(eventId);
+      return traced[0]?.report.verdict === 'dead-lettered' ? traced : undefined;
+    });
+    assert.equal(result!.facts.deadLetter?.stage, 'route');
+    assert.equal(result!.facts.deadLetter?.errorCode, 'UNKNOWN_EVENT_TYPE');
+    assert.match(result!.report.reason, /UNKNOWN_EVENT_TYPE/);
+  });
+
+  test('an unknown id is a clear error', async () => {
+    const { code, stderr } = await runCli(['trace', randomUUID()]);
+    assert.equal(code, 1);
+    assert.match(stderr, /NOT_FOUND.*no outbox event/);
+  });
+});
+
+describe('with the connector stopped', () => {
+  test('trace says NOT YET CAPTURED with the connector state, status exits 1; both recover after resume', async () => {
+    assert.equal((await runCli(['status'])).code, 0, 'the pipeline must be healthy before the test');
+    const stop = await fetch(new URL(`/connectors/${connectorName}/stop`, config.CONNECT_URL), { method: 'PUT' });
+    assert.ok(stop.ok, `stop answered ${stop.status}`);
+    try {
+      await eventually('the connector to stop', async () => ((await connectorState()) === 'STOPPED' ? true : undefined), 30_000);
+      const user = await registerUser({ db, hashPassword: (p) => hashPassword(p, 10) }, { email: uniqueEmail('uncaptured'), password: 'correct horse battery' });
+      const [result] = await trace(user.id);
+      assert.equal(result!.report.verdict, 'not yet captured');
+      assert.match(result!.report.reason, /connector STOPPED/);
+
+      const status = await runCli(['status']);
+      assert.equal(status.code, 1);
+      assert.match(status.stdout, /UNHEALTHY/);
+      assert.match(status.stdout, /connector outbox-connector is STOPPED/);
+    } finally {
+      const resume = await fetch(new URL(`/connectors/${connectorName}/resume`, config.CONNECT_URL), { method: 'PUT' });
+      assert.ok(resume.ok, `resume answered ${resume.status}`);
+      await eventually('the connector to run again', async () => {
+        const status = await connect.getStatus(connectorName);
+        return status?.connector.state === 'RUNNING' && status.tasks.every((t) => t.state === 'RUNNING') && status.tasks.length > 0 ? true : undefined;
+      }, 60_000);
+    }
+    await eventually('status to be healthy again', async () => ((await runCli(['status'])).code === 0 ? true : undefined), 60_000, 1_000);
+  });
+});
+
+test('the outbox rows written while the connector was stopped are all captured after it resumed', async () => {
+  const { rows } = await sql<{ id: string }>`select id from outbox_events where payload->>'email' like 'uncaptured-%' order by created_at desc limit 1`.execute(db);
+  const [result] = await eventually('the row to be captured', async () => {
+    const traced = await trace(rows[0]!.id);
+    return traced[0]?.facts.cdc !== null ? traced : undefined;
+  }, 30_000);
+  assert.notEqual(result!.report.verdict, 'not yet captured');
+});
