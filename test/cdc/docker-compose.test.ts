@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { parse } from 'yaml';
+import { configSchema } from '../../src/config.ts';
+import { connectorConfigFile, databaseSettings } from '../../src/cdc/connector-config.ts';
+import { repoRoot } from '../../src/stack/paths.ts';
+
+// Docker cannot run here, so the compose file is checked against the sources of truth it must
+// agree with: connector.json, the config defaults and debezium/pom.xml.
+interface Service {
+  image?: string;
+  command?: string[] | string;
+  environment?: Record<string, string | number>;
+  volumes?: string[];
+  ports?: string[];
+}
+
+const compose = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+const services = compose.services;
+const defaults = configSchema.parse({});
+const pom = readFileSync(path.join(repoRoot, 'debezium', 'pom.xml'), 'utf8');
+const pomVersion = (name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(pom)?.[1];
+
+test('has postgres with logical WAL, Kafka, Debezium Connect, Kafka UI on 8090 and an init service', () => {
+  assert.deepEqual(Object.keys(services).sort(), ['connect', 'init', 'kafka', 'kafka-ui', 'postgres']);
+  assert.ok([services.postgres?.command].flat().join(' ').includes('wal_level=logical'));
+  assert.ok(services['kafka-ui']?.ports?.some((port) => port.includes(':8090:')));
+  assert.match(services['kafka-ui']?.image ?? '', /kafbat\/kafka-ui/);
+  assert.equal(services.kafka?.environment?.KAFKA_PROCESS_ROLES, 'broker,controller');
+  assert.equal(services.kafka?.environment?.KAFKA_AUTO_CREATE_TOPICS_ENABLE, 'false');
+});
+
+test('images run the versions the local stack resolves', () => {
+  assert.equal(services.kafka?.image, `apache/kafka:${pomVersion('kafka.version')}`);
+  assert.equal(services.connect?.image, `quay.io/debezium/connect:${pomVersion('debezium.version')}`);
+});
+
+test('init registers debezium/connector.json itself and fills every placeholder from DATABASE_URL', () => {
+  const init = services.init;
+  assert.ok(init?.volumes?.some((volume) => volume.startsWith('./debezium/connector.json:')));
+  const script = [init?.command].flat().join('\n');
+  const placeholders = [...readFileSync(connectorConfigFile, 'utf8').matchAll(/\{\{([A-Z_]+)\}\}/g)].map((match) => match[1]);
+  for (const placeholder of new Set(placeholders)) assert.ok(script.includes(`{{${placeholder}}}`), `init fills {{${placeholder}}}`);
+  const databaseUrl = String(init?.environment?.DATABASE_URL);
+  assert.equal(databaseSettings(databaseUrl).DATABASE_HOST, 'postgres');
+  assert.equal(databaseSettings(databaseUrl).DATABASE_NAME, new URL(defaults.DATABASE_URL).pathname.slice(1));
+  assert.match(script, /connectors\/\$\$name\/config/);
+});
+
+test('init creates the application topics with the configured partition count', () => {
+  const environment = services.init?.environment ?? {};
+  assert.equal(environment.CDC_TOPIC, defaults.CDC_TOPIC);
+  assert.equal(environment.USER_REGISTRATION_TOPIC, defaults.USER_REGISTRATION_TOPIC);
+  assert.equal(environment.DLQ_TOPIC, defaults.DLQ_TOPIC);
+  assert.equal(Number(environment.TOPIC_PARTITIONS), defaults.TOPIC_PARTITIONS);
+  const script = [services.init?.command].flat().join('\n');
+  assert.match(script, /--partitions "\$\$TOPIC_PARTITIONS"/);
+  assert.match(script, /for topic in \$\$CDC_TOPIC \$\$USER_REGISTRATION_TOPIC \$\$DLQ_TOPIC/);
+});
+
+test('Connect in compose uses the worker settings of the local stack', () => {
+  const worker = readFileSync(path.join(repoRoot, 'debezium', 'connect-distributed.properties'), 'utf8');
+  const property = (key: string) => new RegExp(`^${key.replaceAll('.', '\\.')}=(.*)$`, 'm').exec(worker)?.[1];
+  const environment = services.connect?.environment ?? {};
+  assert.equal(environment.GROUP_ID, property('group.id'));
+  assert.equal(environment.CONFIG_STORAGE_TOPIC, property('config.storage.topic'));
+  assert.equal(environment.OFFSET_STORAGE_TOPIC, property('offset.storage.topic'));
+  assert.equal(environment.STATUS_STORAGE_TOPIC, property('status.storage.topic'));
+  assert.equal(environment.CONNECT_VALUE_CONVERTER_SCHEMAS_ENABLE, property('value.converter.schemas.enable'));
+});
