@@ -16,3 +16,10 @@ export const hops = {
 } as const;
 
 export type HopName = (typeof hops)[keyof typeof hops];
+
+/** Per-stage hops: where the time between two end points goes, for finding the dominant one. */
+export const stageHops = {
+  walToCdc: 'WAL commit (source.ts_ms) -> dbz topic (arrival)',
+  router: 'dbz topic -> routed topic (router stage)',
+  notifier: 'routed topic -> SENT (notifier stage)',
+} as const;

@@ -37,9 +37,12 @@ export function summarize(samples: readonly number[]): LatencySummary {
   };
 }
 
+/** The report's form of a summary: JSON has no NaN, so a value that does not exist is null. */
+export type ReportedSummary = { count: number } & { [K in Exclude<keyof LatencySummary, 'count'>]: number | null };
+
 /** Rounds every field to a tenth of a millisecond, so the JSON report is readable and stable. */
-export function roundSummary(summary: LatencySummary): LatencySummary {
-  const round = (value: number) => (Number.isFinite(value) ? Math.round(value * 10) / 10 : value);
+export function roundSummary(summary: LatencySummary): ReportedSummary {
+  const round = (value: number) => (Number.isFinite(value) ? Math.round(value * 10) / 10 : null);
   return { count: summary.count, min: round(summary.min), mean: round(summary.mean), p50: round(summary.p50), p95: round(summary.p95), p99: round(summary.p99), max: round(summary.max) };
 }
 

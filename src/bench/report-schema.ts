@@ -3,14 +3,15 @@ import { z } from 'zod';
 // The JSON report's contract. The bench validates its own output against it before writing, and
 // the bench test validates a quick run's file, so a field renamed in one place fails loudly.
 
+// null where there were no samples (JSON has no NaN).
 const latencySummary = z.object({
   count: z.number().int().nonnegative(),
-  min: z.number(),
-  mean: z.number(),
-  p50: z.number(),
-  p95: z.number(),
-  p99: z.number(),
-  max: z.number(),
+  min: z.number().nullable(),
+  mean: z.number().nullable(),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  max: z.number().nullable(),
 });
 
 /** 101 nearest-rank percentiles (p0..p100): enough to redraw the distribution without raw samples. */

@@ -1,0 +1,66 @@
+import { dlqCount, type BenchContext } from './bench-context.ts';
+import { removeBenchRows } from './cleanup.ts';
+import { measureHop } from './hop-result.ts';
+import { hops, stageHops } from './hops.ts';
+import { checkLoss } from './loss-check.ts';
+import { runPacedWrites, throwOnFailedWrites } from './paced-writes.ts';
+import { plannedCount } from './rate-schedule.ts';
+import type { LatencyRun } from './report-schema.ts';
+import { waitForSent } from './sent-watch.ts';
+import { syntheticRegistration, writeRegistration } from './synthetic-registration.ts';
+
+export interface LatencyScenario {
+  ratePerSecond: number;
+  durationMs: number;
+  drainTimeoutMs: number;
+}
+
+/**
+ * Registrations written straight into the database at a fixed rate (no HTTP, no hashing), each
+ * in its own transaction with the user and notification rows the consumer needs, then timed from
+ * commit to the CDC topic, the routed topic and SENT.
+ */
+export async function runCdcLatency(context: BenchContext, { ratePerSecond, durationMs, drainTimeoutMs }: LatencyScenario): Promise<LatencyRun> {
+  const { db, watches, tag, progress } = context;
+  const count = plannedCount(ratePerSecond, durationMs);
+  const dlqBefore = dlqCount(context);
+  progress(`cdc latency ${ratePerSecond}/s: writing ${count} registrations`);
+  const writes = await runPacedWrites({
+    count,
+    ratePerSecond,
+    write: async (index) => {
+      const registration = syntheticRegistration(`${tag}-l${ratePerSecond}`, index);
+      await db.transaction().execute((trx) => writeRegistration(trx, registration));
+      return registration.userId;
+    },
+    onProgress: (written) => progress(`  written ${written}/${count}`),
+  });
+  throwOnFailedWrites(writes);
+  const { ids, commits } = writes;
+  progress(`  achieved ${writes.achievedRatePerSecond.toFixed(0)}/s; waiting for the pipeline`);
+  await watches.cdc.waitFor(ids, drainTimeoutMs);
+  await watches.routed.waitFor(ids, drainTimeoutMs, (seen) => progress(`  routed ${seen}/${ids.length}`));
+  const sentAt = await waitForSent(db, ids, { timeoutMs: drainTimeoutMs, onProgress: (sent) => progress(`  SENT ${sent}/${ids.length}`) });
+  const cdc = watches.cdc.sightings;
+  const routed = watches.routed.sightings;
+  const commit = (id: string) => commits.get(id);
+  const loss = checkLoss(ids, { cdc, routed, sent: sentAt }, watches.dlq.sightings, dlqCount(context) - dlqBefore);
+  const run: LatencyRun = {
+    path: 'cdc',
+    targetRatePerSecond: ratePerSecond,
+    achievedRatePerSecond: Math.round(writes.achievedRatePerSecond),
+    events: ids.length,
+    hops: [
+      measureHop(hops.cdcArrival, ids, commit, (id) => cdc.get(id)?.arrivalMs),
+      measureHop(hops.cdcTimestamp, ids, commit, (id) => cdc.get(id)?.timestampMs),
+      measureHop(hops.routedArrival, ids, commit, (id) => routed.get(id)?.arrivalMs),
+      measureHop(hops.sent, ids, commit, (id) => sentAt.get(id)),
+      measureHop(stageHops.walToCdc, ids, (id) => cdc.get(id)?.sourceTsMs, (id) => cdc.get(id)?.arrivalMs),
+      measureHop(stageHops.router, ids, (id) => cdc.get(id)?.arrivalMs, (id) => routed.get(id)?.arrivalMs),
+      measureHop(stageHops.notifier, ids, (id) => routed.get(id)?.arrivalMs, (id) => sentAt.get(id)),
+    ],
+    loss,
+  };
+  if (loss.ok) await removeBenchRows(db, ids);
+  return run;
+}
