@@ -3,6 +3,7 @@ import { apiServerCommand } from './commands/api-server-command.ts';
 import { configCommand } from './commands/config-command.ts';
 import { connectorCommand } from './commands/connector-command.ts';
 import { eventsCommand } from './commands/events-command.ts';
+import { kafkaConsumerCommand } from './commands/kafka-consumer-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { openapiCommand } from './commands/openapi-command.ts';
 import { stackCommand } from './commands/stack-command.ts';
@@ -19,6 +20,7 @@ const program = new Command('cli')
   .addCommand(configCommand())
   .addCommand(connectorCommand())
   .addCommand(eventsCommand())
+  .addCommand(kafkaConsumerCommand())
   .addCommand(migrateCommand())
   .addCommand(openapiCommand())
   .addCommand(stackCommand())

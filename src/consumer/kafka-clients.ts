@@ -1,0 +1,44 @@
+import type { Config } from '../config.ts';
+import type { Consumer, Kafka, Producer } from '../kafka/client.ts';
+import type { RebalanceListener } from './consumer-group.ts';
+
+/**
+ * The producer of routed and dead-lettered records. Idempotent with acks=all, so librdkafka's
+ * internal retries neither duplicate nor reorder within a partition; murmur2_random so a key
+ * lands on the partition a Java client would pick (the plain-config default is CRC32).
+ */
+export function createConsumerProducer(kafka: Kafka, config: Pick<Config, 'KAFKA_SEND_TIMEOUT_MS'>): Producer {
+  return kafka.producer({
+    kafkaJS: { idempotent: true, acks: -1, allowAutoTopicCreation: false },
+    partitioner: 'murmur2_random',
+    'message.timeout.ms': config.KAFKA_SEND_TIMEOUT_MS,
+    // The KafkaJS layer caps retries at 5; let message.timeout.ms bound them instead, as librdkafka intends.
+    retries: 2_147_483_647,
+  });
+}
+
+/**
+ * A group member that never commits on its own: autoCommit off, offsets committed by the group
+ * loop behind the acknowledged records. A new group starts from the earliest offset, so events
+ * written before the consumer's first start are not skipped.
+ */
+export function createGroupConsumer(
+  kafka: Kafka,
+  config: Pick<Config, 'CONSUMER_SESSION_TIMEOUT_MS' | 'CONSUMER_MAX_POLL_INTERVAL_MS'>,
+  groupId: string,
+  onRebalance: RebalanceListener,
+): Consumer {
+  return kafka.consumer({
+    kafkaJS: {
+      groupId,
+      autoCommit: false,
+      fromBeginning: true,
+      sessionTimeout: config.CONSUMER_SESSION_TIMEOUT_MS,
+      rebalanceTimeout: config.CONSUMER_MAX_POLL_INTERVAL_MS,
+    },
+    // Returning nothing keeps the client's own assign/unassign; we only observe and commit.
+    rebalance_cb: async (error: { code: number }, assignment: Array<{ topic: string; partition: number }>) => {
+      await onRebalance(error, assignment);
+    },
+  });
+}

@@ -1,0 +1,158 @@
+import type { Config } from '../config.ts';
+import { createDatabase, type Db } from '../db/database.ts';
+import { AppError } from '../errors.ts';
+import { createKafka, type Admin, type Producer } from '../kafka/client.ts';
+import type { Logger } from '../logger.ts';
+import { createLogSender, type NotificationSender } from '../notifications/notification-sender.ts';
+import { startConsumerGroup, type RunningGroup } from './consumer-group.ts';
+import { createDeadLetterSink } from './dead-letter-sink.ts';
+import { assignedLag } from './group-lag.ts';
+import { createConsumerProducer, createGroupConsumer } from './kafka-clients.ts';
+import { createNotifyHandler } from './notify-record.ts';
+import { worstCaseRetryMs, type RetryPolicy } from './retry.ts';
+import { createRouteHandler } from './route-record.ts';
+import { createStallWatch } from './stall-watch.ts';
+
+export type GroupName = 'router' | 'notifier';
+
+export interface RunKafkaConsumerOptions {
+  config: Config;
+  logger: Logger;
+  groups: readonly GroupName[];
+  /** Resolves when the process is asked to stop (a signal). */
+  stopRequested: Promise<unknown>;
+  sender?: NotificationSender;
+}
+
+const statsIntervalMs = 30_000;
+
+/**
+ * Runs the router and/or notifier groups until a stop is requested (exit code 0 once drained
+ * and committed) or something makes going on unsafe: a dead-letter write failing for good, or
+ * a group stalled with lag (exit code 1, so a supervisor restarts the process).
+ */
+export async function runKafkaConsumer({ config, logger, groups, stopRequested, sender }: RunKafkaConsumerOptions): Promise<number> {
+  const retry: RetryPolicy = { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseDelayMs: config.RETRY_BASE_DELAY_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS };
+  checkRetryBudget(config, retry);
+
+  let failure: AppError | undefined;
+  let signalFailure: (error: AppError) => void = () => {};
+  const failed = new Promise<AppError>((resolve) => (signalFailure = resolve));
+  const onFatal = (error: AppError) => {
+    failure ??= error;
+    logger.error({ err: error, code: error.code }, 'cannot go on safely; stopping so a restart can retry');
+    signalFailure(error);
+  };
+
+  const kafka = createKafka(config);
+  const producer = createConsumerProducer(kafka, config);
+  const admin = kafka.admin();
+  let db: Db | undefined;
+  const running: RunningGroup[] = [];
+  const timers: NodeJS.Timeout[] = [];
+
+  try {
+    await connect(producer, config);
+    await connect(admin, config);
+    const deadLetter = createDeadLetterSink(producer, config.DLQ_TOPIC);
+    const common = {
+      deadLetter,
+      retry,
+      attemptTimeoutMs: config.RECORD_ATTEMPT_TIMEOUT_MS,
+      maxInFlight: config.MAX_IN_FLIGHT,
+      onFatal,
+      drainTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 4_000),
+    };
+    if (groups.includes('router')) {
+      running.push(
+        await startConsumerGroup({
+          ...common,
+          name: 'router',
+          stage: 'route',
+          topic: config.CDC_TOPIC,
+          logger: logger.child({ component: 'router' }),
+          createConsumer: (onRebalance) => createGroupConsumer(kafka, config, config.ROUTER_GROUP_ID, onRebalance),
+          handle: createRouteHandler(producer, config),
+        }),
+      );
+    }
+    if (groups.includes('notifier')) {
+      db = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+      const notifierLogger = logger.child({ component: 'notifier' });
+      running.push(
+        await startConsumerGroup({
+          ...common,
+          name: 'notifier',
+          stage: 'notify',
+          topic: config.USER_REGISTRATION_TOPIC,
+          logger: notifierLogger,
+          createConsumer: (onRebalance) => createGroupConsumer(kafka, config, config.NOTIFIER_GROUP_ID, onRebalance),
+          handle: createNotifyHandler(db, sender ?? createLogSender(notifierLogger)),
+        }),
+      );
+    }
+    void Promise.all(running.map((group) => group.ready)).then(() => logger.info({ groups: running.map((group) => group.name) }, 'kafka-consumer ready'));
+
+    timers.push(watchLiveness(running, admin, config, logger, onFatal));
+    timers.push(setInterval(() => logStats(running, logger), statsIntervalMs));
+
+    const reason = await Promise.race([stopRequested.then(() => 'stop requested'), failed.then((error) => error.message)]);
+    logger.info({ reason }, 'shutting down: no new records, finishing in-flight ones, committing');
+  } finally {
+    for (const timer of timers) clearInterval(timer);
+    await Promise.allSettled(running.map((group) => group.stop()));
+    await producer.flush({ timeout: 2_000 }).catch(() => {});
+    await Promise.allSettled([producer.disconnect(), admin.disconnect(), db?.destroy()]);
+    logStats(running, logger);
+  }
+  return failure === undefined ? 0 : 1;
+}
+
+const groupIdOf = (config: Config, name: string) => (name === 'router' ? config.ROUTER_GROUP_ID : config.NOTIFIER_GROUP_ID);
+
+function watchLiveness(groups: readonly RunningGroup[], admin: Admin, config: Config, logger: Logger, onFatal: (error: AppError) => void): NodeJS.Timeout {
+  const watches = new Map(groups.map((group) => [group.name, createStallWatch(config.STALL_TIMEOUT_MS)]));
+  let probing = false;
+  const interval = Math.max(200, Math.min(15_000, Math.floor(config.STALL_TIMEOUT_MS / 4)));
+  return setInterval(async () => {
+    if (probing) return;
+    probing = true;
+    try {
+      for (const group of groups) {
+        // A lag that cannot be measured (broker down) is no sample: the outage is not this group's stall.
+        const lag = await assignedLag(admin, groupIdOf(config, group.name), group.assignment()).catch(() => undefined);
+        if (lag === undefined) continue;
+        const verdict = watches.get(group.name)!({ lag, progress: group.progress(), now: Date.now() });
+        if (verdict.stalled) {
+          onFatal(new AppError('TIMEOUT', `${group.name} made no progress for ${verdict.sinceMs} ms with ${verdict.lag} records waiting`));
+          return;
+        }
+      }
+    } finally {
+      probing = false;
+    }
+  }, interval);
+}
+
+function logStats(groups: readonly RunningGroup[], logger: Logger): void {
+  for (const group of groups) logger.info({ group: group.name, counts: group.counters.snapshot() }, 'consumer counts');
+}
+
+/** Retries, then the dead-letter write's own retries, must fit in the poll interval (see the group loop). */
+function checkRetryBudget(config: Config, retry: RetryPolicy): void {
+  const worst = 2 * worstCaseRetryMs(retry, config.RECORD_ATTEMPT_TIMEOUT_MS);
+  if (worst >= config.CONSUMER_MAX_POLL_INTERVAL_MS) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `a record may retry for up to ${worst} ms (RETRY_* and RECORD_ATTEMPT_TIMEOUT_MS), not below CONSUMER_MAX_POLL_INTERVAL_MS=${config.CONSUMER_MAX_POLL_INTERVAL_MS}`,
+    );
+  }
+}
+
+async function connect(client: Producer | Admin, config: Config): Promise<void> {
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new AppError('KAFKA_UNAVAILABLE', `Kafka is unreachable at ${config.KAFKA_BROKERS}: start it with \`make up\` or set KAFKA_BROKERS`, { cause: error });
+  }
+}

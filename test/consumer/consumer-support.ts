@@ -1,0 +1,245 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import kafka from '@confluentinc/kafka-javascript';
+import { sql } from 'kysely';
+import { loadConfig, type Config } from '../../src/config.ts';
+import type { Db } from '../../src/db/database.ts';
+import { createKafka, type Admin } from '../../src/kafka/client.ts';
+import { openTopicReader, readUntil, type TopicRecord } from '../../src/kafka/topic-reader.ts';
+import { ensureTopics } from '../../src/kafka/topics.ts';
+import { writeOutboxEvent } from '../../src/outbox/write-outbox-event.ts';
+
+export const config: Config = loadConfig();
+const root = new URL('../../', import.meta.url);
+
+/**
+ * Topics and groups of their own for one test file: the router still reads the shared CDC topic,
+ * but routes to a fresh topic, dead-letters to a fresh topic, and commits under fresh groups, so
+ * a developer's running consumer or another suite never shares (or steals) its records.
+ */
+export interface ConsumerTestEnv {
+  notifTopic: string;
+  dlqTopic: string;
+  routerGroup: string;
+  notifierGroup: string;
+  env: Record<string, string>;
+}
+
+export async function prepareConsumerEnv(label: string): Promise<ConsumerTestEnv> {
+  const id = `${label}-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
+  const testEnv: ConsumerTestEnv = {
+    notifTopic: `test.notif.${id}`,
+    dlqTopic: `test.dlq.${id}`,
+    routerGroup: `test-router-${id}`,
+    notifierGroup: `test-notifier-${id}`,
+    env: {},
+  };
+  testEnv.env = {
+    USER_REGISTRATION_TOPIC: testEnv.notifTopic,
+    DLQ_TOPIC: testEnv.dlqTopic,
+    ROUTER_GROUP_ID: testEnv.routerGroup,
+    NOTIFIER_GROUP_ID: testEnv.notifierGroup,
+    CONSUMER_SESSION_TIMEOUT_MS: '6000',
+    LOG_LEVEL: 'info',
+  };
+  await withAdmin(async (admin) => {
+    await ensureTopics(admin, [testEnv.notifTopic, testEnv.dlqTopic].map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS })));
+    await commitAtEnd(admin, testEnv.routerGroup, config.CDC_TOPIC);
+  });
+  return testEnv;
+}
+
+export async function cleanupConsumerEnv(testEnv: ConsumerTestEnv): Promise<void> {
+  await withAdmin(async (admin) => {
+    await admin.deleteGroups([testEnv.routerGroup, testEnv.notifierGroup]).catch(() => {});
+    await admin.deleteTopics({ topics: [testEnv.notifTopic, testEnv.dlqTopic] }).catch(() => {});
+  });
+}
+
+export async function withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = createKafka(config).admin();
+  await admin.connect();
+  try {
+    return await use(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Starts a fresh router group at the current end of the CDC topic, so it routes what the test
+ * writes, not the history every earlier run left there. A commit without joining the group is
+ * what a "simple consumer" does; the KafkaJS-style admin has no way to set offsets.
+ */
+async function commitAtEnd(admin: Admin, groupId: string, topic: string): Promise<void> {
+  const ends = await admin.fetchTopicOffsets(topic);
+  const consumer = new kafka.KafkaConsumer({ 'bootstrap.servers': config.KAFKA_BROKERS, 'group.id': groupId, 'enable.auto.commit': false }, {});
+  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 5_000 }, (error) => (error ? reject(error) : resolve())));
+  try {
+    consumer.commitSync(ends.map(({ partition, high }) => ({ topic, partition, offset: Number(high) })));
+  } finally {
+    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+  }
+  const committed = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const count = committed[0]?.partitions.filter((p) => Number(p.offset) >= 0).length ?? 0;
+  if (count !== ends.length) throw new Error(`could not seed ${groupId} at the end of ${topic}`);
+}
+
+/** A `node src/cli.ts kafka-consumer` child process with its JSON log lines collected. */
+export interface ConsumerProcess {
+  child: ChildProcess;
+  logs: Array<Record<string, unknown>>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  waitForLog(what: string, match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+}
+
+export function startConsumerProcess(testEnv: ConsumerTestEnv, extraEnv: Record<string, string> = {}, args: string[] = []): ConsumerProcess {
+  const child = spawn(process.execPath, ['src/cli.ts', 'kafka-consumer', ...args], {
+    cwd: root,
+    env: { ...process.env, ...testEnv.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  const waiters = new Set<() => void>();
+  const collect = (line: string) => {
+    try {
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      logs.push({ msg: line });
+    }
+    for (const wake of waiters) wake();
+  };
+  createInterface({ input: child.stdout! }).on('line', collect);
+  createInterface({ input: child.stderr! }).on('line', (line) => collect(JSON.stringify({ stderr: line, msg: line })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return {
+    child,
+    logs,
+    exited,
+    waitForLog: (what, match, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        let done = false;
+        const check = () => {
+          const found = logs.find(match);
+          if (found !== undefined && !done) {
+            done = true;
+            finish();
+            resolve(found);
+          }
+        };
+        const timer = setTimeout(() => {
+          finish();
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last log lines:\n${logs.slice(-15).map((l) => JSON.stringify(l)).join('\n')}`));
+        }, timeoutMs);
+        const onExit = () => {
+          if (done) return;
+          finish();
+          reject(new Error(`kafka-consumer exited while waiting for ${what}; last log lines:\n${logs.slice(-15).map((l) => JSON.stringify(l)).join('\n')}`));
+        };
+        const finish = () => {
+          done = true;
+          clearTimeout(timer);
+          waiters.delete(check);
+          child.off('exit', onExit);
+        };
+        waiters.add(check);
+        child.on('exit', onExit);
+        check();
+      }),
+  };
+}
+
+export async function startReadyConsumer(testEnv: ConsumerTestEnv, extraEnv: Record<string, string> = {}): Promise<ConsumerProcess> {
+  const consumer = startConsumerProcess(testEnv, extraEnv);
+  await consumer.waitForLog('kafka-consumer ready', (line) => line.msg === 'kafka-consumer ready');
+  return consumer;
+}
+
+/** SIGTERM, then SIGKILL if it is still there after the grace period; resolves with how it ended. */
+export async function stopConsumerProcess(consumer: ConsumerProcess, graceMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+  const started = Date.now();
+  if (consumer.child.exitCode !== null || consumer.child.signalCode !== null) return { ...(await consumer.exited), ms: 0 };
+  consumer.child.kill('SIGTERM');
+  const timer = setTimeout(() => consumer.child.kill('SIGKILL'), graceMs);
+  const result = await consumer.exited;
+  clearTimeout(timer);
+  return { ...result, ms: Date.now() - started };
+}
+
+export interface Registration {
+  userId: string;
+  notificationId: string;
+  eventId: string;
+}
+
+/** What the API does on POST /users, written directly: user, PENDING notification and event in one transaction. */
+export async function insertRegistration(db: Db, { userId = randomUUID() }: { userId?: string } = {}): Promise<Registration> {
+  return db.transaction().execute(async (trx) => {
+    const notificationId = randomUUID();
+    const email = `consumer-${randomUUID()}@example.com`;
+    const exists = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
+    if (exists === undefined) await trx.insertInto('users').values({ id: userId, email, password_hash: 'not-a-real-hash' }).execute();
+    await trx.insertInto('notifications').values({ id: notificationId, user_id: userId, type: 'USER_REGISTRATION', message: `Welcome, ${email}!` }).execute();
+    const eventId = await writeOutboxEvent(trx, {
+      type: 'UserRegistered',
+      aggregateId: userId,
+      payload: { userId, email, notificationId, registeredAt: new Date().toISOString() },
+    });
+    return { userId, notificationId, eventId };
+  });
+}
+
+/** An outbox row as any SQL client could write it, bypassing the typed writer: how poison gets in. */
+export async function insertRawOutboxRow(db: Db, row: { eventType: string; aggregateType?: string; aggregateId?: string; payload: unknown }): Promise<{ id: string; aggregateId: string }> {
+  const id = randomUUID();
+  const aggregateId = row.aggregateId ?? randomUUID();
+  await sql`insert into outbox_events (id, aggregate_type, aggregate_id, event_type, payload)
+            values (${id}, ${row.aggregateType ?? 'User'}, ${aggregateId}, ${row.eventType}, ${JSON.stringify(row.payload)}::jsonb)`.execute(db);
+  return { id, aggregateId };
+}
+
+/** Reads a topic from its beginning until `done` holds, failing with `what` at the deadline. */
+export async function readTopicUntil(topic: string, what: string, done: (records: TopicRecord[]) => boolean, timeoutMs = 30_000): Promise<TopicRecord[]> {
+  const reader = await openTopicReader({ brokers: config.KAFKA_BROKERS, topic, from: 'beginning' });
+  try {
+    const records = await readUntil(reader, done, timeoutMs);
+    if (!done(records)) throw new Error(`timed out after ${timeoutMs} ms reading ${topic} for ${what}; read ${records.length} record(s)`);
+    return records;
+  } finally {
+    await reader.close();
+  }
+}
+
+/** Everything on a topic right now (its end is measured when called). */
+export async function readWholeTopic(topic: string, timeoutMs = 30_000): Promise<TopicRecord[]> {
+  const reader = await openTopicReader({ brokers: config.KAFKA_BROKERS, topic, from: 'beginning' });
+  try {
+    return await reader.readToEnd(timeoutMs);
+  } finally {
+    await reader.close();
+  }
+}
+
+export async function notificationStatuses(db: Db, ids: readonly string[]): Promise<Map<string, { status: string; sent_at: Date | null }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('notifications').select(['id', 'status', 'sent_at']).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((row) => [row.id, { status: row.status, sent_at: row.sent_at }]));
+}
+
+export async function inboxCount(db: Db, eventIds: readonly string[]): Promise<number> {
+  if (eventIds.length === 0) return 0;
+  const row = await db.selectFrom('inbox').select((eb) => eb.fn.countAll<string>().as('count')).where('event_id', 'in', [...eventIds]).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Polls until `check` returns a value, failing with `what` at the deadline. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createKafka } from '../../src/kafka/client.ts';
+import type { TopicRecord } from '../../src/kafka/topic-reader.ts';
+import type { Db } from '../../src/db/database.ts';
+import { openTestDatabase } from '../support/database.ts';
+import {
+  cleanupConsumerEnv,
+  config,
+  eventually,
+  inboxCount,
+  insertRawOutboxRow,
+  insertRegistration,
+  notificationStatuses,
+  prepareConsumerEnv,
+  readTopicUntil,
+  readWholeTopic,
+  startReadyConsumer,
+  stopConsumerProcess,
+  type ConsumerProcess,
+  type ConsumerTestEnv,
+} from './consumer-support.ts';
+
+// Against the real stack: PostgreSQL -> Debezium -> Kafka -> `cli kafka-consumer` (a child process).
+describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
+  let db: Db;
+  let testEnv: ConsumerTestEnv;
+  let consumer: ConsumerProcess;
+
+  before(async () => {
+    db = await openTestDatabase();
+    testEnv = await prepareConsumerEnv('routing');
+    consumer = await startReadyConsumer(testEnv);
+  });
+
+  after(async () => {
+    if (consumer !== undefined) await stopConsumerProcess(consumer);
+    if (testEnv !== undefined) await cleanupConsumerEnv(testEnv);
+    await db?.destroy();
+  });
+
+  it('routes an outbox event and sends its notification within 5 s, exactly one record keyed by aggregate id', async () => {
+    const started = Date.now();
+    const registration = await insertRegistration(db);
+    const sent = await eventually(
+      'the notification to be SENT',
+      async () => {
+        const status = (await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId);
+        return status?.status === 'SENT' ? status : undefined;
+      },
+      5_000,
+      50,
+    );
+    const latencyMs = Date.now() - started;
+    assert.ok(sent.sent_at instanceof Date);
+    assert.equal(await inboxCount(db, [registration.eventId]), 1);
+
+    // A second, later event makes sure a duplicate of the first would already be on the topic.
+    const marker = await insertRegistration(db);
+    const records = await readTopicUntil(testEnv.notifTopic, 'the marker event', (read) => read.some((r) => r.headers['event-id'] === marker.eventId));
+    const mine = records.filter((record) => record.headers['event-id'] === registration.eventId);
+    assert.equal(mine.length, 1, 'exactly one routed record for the event');
+    const [record] = mine as [TopicRecord];
+    assert.equal(record.key, registration.userId);
+    assert.equal(record.headers['event-type'], 'UserRegistered');
+    assert.equal(record.headers['aggregate-type'], 'User');
+    assert.ok(record.headers['occurred-at']);
+    assert.deepEqual(JSON.parse(record.value!).notificationId, registration.notificationId);
+    process.stdout.write(`# outbox insert -> notification SENT in ${latencyMs} ms\n`);
+  });
+
+  it('dead-letters an unknown event type and an invalid payload with context headers, and keeps routing what follows', async () => {
+    const unknown = await insertRawOutboxRow(db, { eventType: 'UserDeleted', payload: { userId: randomUUID() } });
+    const invalid = await insertRawOutboxRow(db, { eventType: 'UserRegistered', payload: { userId: 'not-a-uuid', email: 'nope' } });
+    const valid = await insertRegistration(db);
+
+    const dead = await readTopicUntil(testEnv.dlqTopic, 'both poison records', (read) => [unknown.id, invalid.id].every((id) => read.some((r) => cdcEventId(r) === id)));
+    const expectations = [
+      [unknown, 'UNKNOWN_EVENT_TYPE'],
+      [invalid, 'INVALID_PAYLOAD'],
+    ] as const;
+    for (const [row, code] of expectations) {
+      const record = dead.find((r) => cdcEventId(r) === row.id)!;
+      // The original key is kept as Debezium wrote it (message.key.columns: the aggregate id).
+      assert.deepEqual(JSON.parse(record.key!), { aggregate_id: row.aggregateId });
+      assert.equal(record.headers['dlq-stage'], 'route');
+      assert.equal(record.headers['dlq-error-code'], code);
+      assert.ok((record.headers['dlq-error-message'] ?? '').length > 0);
+      assert.equal(record.headers['dlq-original-topic'], config.CDC_TOPIC);
+      assert.match(record.headers['dlq-original-partition'] ?? '', /^\d+$/);
+      assert.match(record.headers['dlq-original-offset'] ?? '', /^\d+$/);
+      assert.match(record.headers['dlq-original-timestamp'] ?? '', /^\d+$/);
+      assert.equal(record.headers['dlq-attempts'], '1', 'a non-retryable error is not retried');
+      assert.ok(!Number.isNaN(Date.parse(record.headers['dlq-failed-at'] ?? '')));
+      // The original value is kept as it was: the Debezium envelope of the row.
+      assert.equal((JSON.parse(record.value!) as { op: string }).op, 'c');
+    }
+
+    await eventually('the valid event after the poison to be SENT', async () => ((await notificationStatuses(db, [valid.notificationId])).get(valid.notificationId)?.status === 'SENT' ? true : undefined), 10_000);
+    const routed = await readWholeTopic(testEnv.notifTopic);
+    assert.ok(!routed.some((r) => r.key === unknown.aggregateId || r.key === invalid.aggregateId), 'poison is never routed');
+  });
+
+  it('ignores a redelivered notification record: the inbox makes the second one a no-op', async () => {
+    const registration = await insertRegistration(db);
+    await eventually('the notification to be SENT', async () => ((await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId)?.status === 'SENT' ? true : undefined), 10_000);
+    const first = (await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId)!;
+    const original = (await readWholeTopic(testEnv.notifTopic)).find((r) => r.headers['event-id'] === registration.eventId)!;
+
+    // Produce the very same record again, as a redelivery would, then a marker behind it on the same key.
+    const producer = createKafka(config).producer({ kafkaJS: { acks: -1 } });
+    await producer.connect();
+    try {
+      await producer.send({ topic: testEnv.notifTopic, messages: [{ key: original.key, value: original.value, headers: original.headers }] });
+    } finally {
+      await producer.disconnect();
+    }
+    const marker = await insertRegistration(db, { userId: registration.userId });
+    await eventually('the marker behind the duplicate to be SENT', async () => ((await notificationStatuses(db, [marker.notificationId])).get(marker.notificationId)?.status === 'SENT' ? true : undefined), 10_000);
+
+    const copies = (await readWholeTopic(testEnv.notifTopic)).filter((r) => r.headers['event-id'] === registration.eventId);
+    assert.equal(copies.length, 2, 'the duplicate was delivered');
+    assert.equal(await inboxCount(db, [registration.eventId]), 1);
+    const after = (await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId)!;
+    assert.equal(after.sent_at?.getTime(), first.sent_at?.getTime(), 'sent_at is not touched by the duplicate');
+    const sends = consumer.logs.filter((line) => line.msg === 'notification sent' && (line.notification as { eventId?: string } | undefined)?.eventId === registration.eventId);
+    assert.equal(sends.length, 1, 'the sender was called once');
+  });
+
+  it('routes several events of one aggregate in commit order', async () => {
+    const userId = randomUUID();
+    const events: string[] = [];
+    for (let i = 0; i < 8; i++) events.push((await insertRegistration(db, { userId })).eventId);
+    const records = await readTopicUntil(testEnv.notifTopic, 'all events of the aggregate', (read) => events.every((id) => read.some((r) => r.headers['event-id'] === id)));
+    const mine = records.filter((r) => r.key === userId);
+    assert.equal(new Set(mine.map((r) => r.partition)).size, 1, 'one aggregate, one partition');
+    const routedOrder = mine.sort((a, b) => a.offset - b.offset).map((r) => r.headers['event-id']);
+    assert.deepEqual(routedOrder, events);
+  });
+
+  it('stops on SIGTERM with exit code 0 within 10 s, having committed what it did', async () => {
+    const registration = await insertRegistration(db);
+    await eventually('the notification to be SENT', async () => ((await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId)?.status === 'SENT' ? true : undefined), 10_000);
+    const stopped = await stopConsumerProcess(consumer);
+    assert.equal(stopped.signal, null, 'exited by itself, not killed');
+    assert.equal(stopped.code, 0);
+    assert.ok(stopped.ms < 10_000, `took ${stopped.ms} ms`);
+    process.stdout.write(`# SIGTERM -> exit 0 in ${stopped.ms} ms\n`);
+    await withCommittedOffsets(testEnv);
+  });
+});
+
+function cdcEventId(record: TopicRecord): string | undefined {
+  try {
+    return (JSON.parse(record.value ?? 'null') as { after?: { id?: string } } | null)?.after?.id;
+  } catch {
+    return undefined;
+  }
+}
+
+/** After a clean stop both groups have committed to the end of what they read: no lag left. */
+async function withCommittedOffsets(testEnv: ConsumerTestEnv): Promise<void> {
+  const admin = createKafka(config).admin();
+  await admin.connect();
+  try {
+    for (const [groupId, topic] of [
+      [testEnv.routerGroup, config.CDC_TOPIC],
+      [testEnv.notifierGroup, testEnv.notifTopic],
+    ] as const) {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const committed = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
+      for (const { partition, high } of ends) {
+        const offset = Number(committed.find((p) => p.partition === partition)?.offset ?? -1);
+        // The CDC topic keeps receiving other suites' rows; the notification topic is ours alone.
+        if (topic === testEnv.notifTopic) assert.equal(Math.max(offset, 0), Number(high), `${groupId} committed ${topic}[${partition}] to the end`);
+        else assert.ok(offset >= 0, `${groupId} committed ${topic}[${partition}]`);
+      }
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}
