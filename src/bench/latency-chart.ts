@@ -4,6 +4,9 @@ export interface ChartSeries {
   points: readonly number[];
   /** Drawn dashed: the polling relay, so it reads apart from CDC even in greyscale. */
   dashed?: boolean;
+  dotted?: boolean;
+  /** A palette index: series that belong together (one rate, two relays) share a colour. */
+  colorIndex?: number;
 }
 
 export interface ChartOptions {
@@ -61,10 +64,10 @@ export function renderLatencyChart(series: readonly ChartSeries[], { title, subt
   parts.push('</g>');
 
   series.forEach((line, index) => {
-    const color = palette[index % palette.length]!;
+    const color = palette[(line.colorIndex ?? index) % palette.length]!;
     const last = Math.max(1, line.points.length - 1);
     const coordinates = line.points.map((ms, i) => `${fixed(xOf(ms))},${fixed(yOf(i / last))}`).join(' ');
-    const dash = line.dashed === true ? ' stroke-dasharray="6 4"' : '';
+    const dash = line.dashed === true ? ' stroke-dasharray="6 4"' : line.dotted === true ? ' stroke-dasharray="2 3"' : '';
     parts.push(`<polyline class="series" data-name="${escapeXml(line.name)}" fill="none" stroke="${color}" stroke-width="2"${dash} points="${coordinates}"/>`);
     const legendY = plot.y + 8 + index * 20;
     const legendX = plot.x + plot.width + 16;

@@ -1,0 +1,18 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { benchPlan, parseScenarios, scenarioNames } from './bench-plan.ts';
+
+test('full runs the issue sizes, quick is smaller in every dimension', () => {
+  const full = benchPlan('full');
+  const quick = benchPlan('quick');
+  assert.deepEqual(full.latencyRates, [50, 200, 1_000]);
+  assert.ok(full.throughputEvents >= 100_000);
+  assert.ok(quick.throughputEvents < full.throughputEvents && quick.latencyDurationMs < full.latencyDurationMs && quick.baselineRecords < full.baselineRecords);
+  assert.deepEqual([...full.scenarios], [...scenarioNames]);
+});
+
+test('--only picks scenarios and refuses unknown ones', () => {
+  assert.deepEqual([...benchPlan('quick', parseScenarios('latency, baseline')).scenarios], ['latency', 'baseline']);
+  assert.deepEqual(parseScenarios(undefined), []);
+  assert.throws(() => parseScenarios('latency,nope'), /unknown scenario nope/);
+});

@@ -1,0 +1,68 @@
+export type BenchMode = 'quick' | 'full';
+
+export const scenarioNames = ['latency', 'polling', 'http', 'throughput', 'overhead', 'baseline'] as const;
+export type ScenarioName = (typeof scenarioNames)[number];
+
+/** Every size of a run in one place, so quick and full differ only here. */
+export interface BenchPlan {
+  mode: BenchMode;
+  scenarios: ReadonlySet<ScenarioName>;
+  latencyRates: number[];
+  latencyDurationMs: number;
+  httpDurationMs: number;
+  httpLoadShare: number;
+  throughputEvents: number;
+  pollingThroughputEvents: number;
+  batchSize: number;
+  overhead: { concurrency: number; rounds: number; perRound: number };
+  baselineRecords: number;
+  pollingIntervalMs: number;
+  pollingBatchSize: number;
+  drainTimeoutMs: number;
+}
+
+/**
+ * Full: the issue's rates and a 100,000-event burst, a few minutes on two cores. Quick: the same
+ * steps small enough for a smoke test (well under a minute when the stack is warm).
+ */
+export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): BenchPlan {
+  const scenarios = new Set<ScenarioName>(only === undefined || only.length === 0 ? scenarioNames : only);
+  const shared = { pollingIntervalMs: 100, pollingBatchSize: 1_000, batchSize: 1_000, httpLoadShare: 0.8 };
+  if (mode === 'quick') {
+    return {
+      ...shared,
+      mode,
+      scenarios,
+      latencyRates: [50, 200],
+      latencyDurationMs: 3_000,
+      httpDurationMs: 3_000,
+      throughputEvents: 5_000,
+      pollingThroughputEvents: 5_000,
+      overhead: { concurrency: 8, rounds: 2, perRound: 200 },
+      baselineRecords: 5_000,
+      drainTimeoutMs: 60_000,
+    };
+  }
+  return {
+    ...shared,
+    mode,
+    scenarios,
+    latencyRates: [50, 200, 1_000],
+    latencyDurationMs: 20_000,
+    httpDurationMs: 20_000,
+    throughputEvents: 100_000,
+    pollingThroughputEvents: 100_000,
+    overhead: { concurrency: 8, rounds: 4, perRound: 1_000 },
+    baselineRecords: 100_000,
+    drainTimeoutMs: 300_000,
+  };
+}
+
+/** Parses --only a,b: unknown names are an error, not silently nothing. */
+export function parseScenarios(list: string | undefined): ScenarioName[] {
+  if (list === undefined || list.trim() === '') return [];
+  const names = list.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const unknown = names.filter((name) => !(scenarioNames as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new RangeError(`unknown scenario ${unknown.join(', ')}: choose from ${scenarioNames.join(', ')}`);
+  return names as ScenarioName[];
+}

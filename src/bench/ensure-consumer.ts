@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.ts';
+import { AppError } from '../errors.ts';
+import type { Admin } from '../kafka/client.ts';
+
+export interface ConsumerHandle {
+  /** True when the bench started its own `cli kafka-consumer` because none was running. */
+  spawned: boolean;
+  stop: () => Promise<void>;
+}
+
+const cliPath = fileURLToPath(new URL('../cli.ts', import.meta.url));
+
+/**
+ * The CDC path ends in the kafka-consumer's two groups. A consumer already running (make up, a
+ * developer's terminal) is used as it is; otherwise the bench runs one for its own duration, as
+ * a child process like in production, with its log in the results folder.
+ */
+export async function ensureConsumer(admin: Admin, config: Config, { logPath, progress, timeoutMs = 60_000 }: { logPath: string; progress: (message: string) => void; timeoutMs?: number }): Promise<ConsumerHandle> {
+  const groups = [config.ROUTER_GROUP_ID, config.NOTIFIER_GROUP_ID];
+  if (await groupsHaveMembers(admin, groups)) {
+    progress(`kafka-consumer: groups ${groups.join(', ')} already have members; using them`);
+    return { spawned: false, stop: async () => {} };
+  }
+  progress(`kafka-consumer: none running; starting one (log: ${logPath})`);
+  const log = createWriteStream(logPath);
+  const child = spawn(process.execPath, [cliPath, 'kafka-consumer'], { env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const exited = once(child, 'exit');
+  const deadline = Date.now() + timeoutMs;
+  while (!(await groupsHaveMembers(admin, groups))) {
+    if (child.exitCode !== null) throw new AppError('PROCESS_FAILED', `kafka-consumer exited with code ${child.exitCode} before joining its groups; see ${logPath}`);
+    if (Date.now() > deadline) {
+      await stopChild(child, exited);
+      throw new AppError('TIMEOUT', `kafka-consumer did not join ${groups.join(', ')} within ${timeoutMs} ms; see ${logPath}`);
+    }
+    await delay(500);
+  }
+  return { spawned: true, stop: () => stopChild(child, exited) };
+}
+
+async function groupsHaveMembers(admin: Admin, groups: string[]): Promise<boolean> {
+  const { groups: described } = await admin.describeGroups(groups, { timeout: 5_000 });
+  return groups.every((id) => (described.find((group) => group.groupId === id)?.members.length ?? 0) > 0);
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}

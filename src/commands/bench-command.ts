@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { benchPlan, parseScenarios, scenarioNames } from '../bench/bench-plan.ts';
+import { runBench } from '../bench/run-bench.ts';
+import { progress } from '../stack/progress.ts';
+import { runAction } from './run-action.ts';
+
+export function benchCommand(): Command {
+  return new Command('bench')
+    .description('measure the outbox pipeline on the running stack (make up): latency per hop, relay throughput, write overhead, Kafka and polling baselines')
+    .option('--quick', 'a small smoke run (seconds, not minutes)')
+    .option('--only <scenarios>', `comma-separated subset of: ${scenarioNames.join(', ')}`)
+    .option('--results <dir>', 'where the report folders go', 'bench-results')
+    .action(
+      runAction(async (config, options: { quick?: boolean; only?: string; results: string }) => {
+        const plan = benchPlan(options.quick === true ? 'quick' : 'full', parseScenarios(options.only));
+        progress(`bench (${plan.mode}): ${[...plan.scenarios].join(', ')}`);
+        const { report, paths, table } = await runBench({ config, plan, resultsRoot: options.results, progress });
+        process.stdout.write(`\n${table}\n`);
+        process.stdout.write(`report: ${paths.json}\ntable:  ${paths.table}\ncharts: ${paths.relayChart}\n        ${paths.pipelineChart}\n`);
+        // Missed targets are results; lost events or a broken step are failures.
+        return report.zeroLoss && report.problems.length === 0 ? 0 : 1;
+      }),
+    );
+}
