@@ -7,6 +7,7 @@ import { checkJava } from './java.ts';
 import { displayPath, stackPaths } from './paths.ts';
 import { ensurePostgresReady, prepareDatabase } from './postgres-setup.ts';
 import { ensureProcessRunning, processPid } from './process-lifecycle.ts';
+import { assertPortsFree } from './preflight.ts';
 import { progress } from './progress.ts';
 import { logFile, stackProcesses, type StackContext } from './stack-processes.ts';
 
@@ -19,6 +20,10 @@ import { logFile, stackProcesses, type StackContext } from './stack-processes.ts
 export async function stackUp(config: Config, started: string[] = []): Promise<string[]> {
   const context: StackContext = { config, paths: stackPaths(config) };
   progress(`Java ${await checkJava()} found`);
+  // Before the slow steps: a taken port should fail in a second, not after the jar download.
+  for (const process of stackProcesses) {
+    if ((await processPid(process, context)) === undefined) await assertPortsFree(process);
+  }
   await ensurePostgresReady(config);
   await prepareDatabase(config);
   progress('PostgreSQL ready: wal_level=logical, schema migrated');
