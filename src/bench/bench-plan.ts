@@ -19,6 +19,8 @@ export interface BenchPlan {
   pollingIntervalMs: number;
   pollingBatchSize: number;
   drainTimeoutMs: number;
+  /** Connector settings to measure beside the live ones during the latency runs (connector-variant.ts). */
+  connectorVariant?: Record<string, string>;
 }
 
 /**

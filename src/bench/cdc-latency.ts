@@ -7,12 +7,15 @@ import { runPacedWrites, throwOnFailedWrites } from './paced-writes.ts';
 import { plannedCount } from './rate-schedule.ts';
 import type { LatencyRun } from './report-schema.ts';
 import { waitForSent } from './sent-watch.ts';
+import type { TopicWatch } from './topic-watch.ts';
 import { syntheticRegistration, writeRegistration } from './synthetic-registration.ts';
 
 export interface LatencyScenario {
   ratePerSecond: number;
   durationMs: number;
   drainTimeoutMs: number;
+  /** A second connector's topic relaying the same events (connector-variant.ts), measured beside. */
+  variant?: TopicWatch;
 }
 
 /**
@@ -20,7 +23,7 @@ export interface LatencyScenario {
  * in its own transaction with the user and notification rows the consumer needs, then timed from
  * commit to the CDC topic, the routed topic and SENT.
  */
-export async function runCdcLatency(context: BenchContext, { ratePerSecond, durationMs, drainTimeoutMs }: LatencyScenario): Promise<LatencyRun> {
+export async function runCdcLatency(context: BenchContext, { ratePerSecond, durationMs, drainTimeoutMs, variant }: LatencyScenario): Promise<LatencyRun> {
   const { db, watches, tag, progress } = context;
   const count = plannedCount(ratePerSecond, durationMs);
   const dlqBefore = dlqCount(context);
@@ -39,12 +42,15 @@ export async function runCdcLatency(context: BenchContext, { ratePerSecond, dura
   const { ids, commits } = writes;
   progress(`  achieved ${writes.achievedRatePerSecond.toFixed(0)}/s; waiting for the pipeline`);
   await watches.cdc.waitFor(ids, drainTimeoutMs);
+  await variant?.waitFor(ids, drainTimeoutMs);
   await watches.routed.waitFor(ids, drainTimeoutMs, (seen) => progress(`  routed ${seen}/${ids.length}`));
   const sentAt = await waitForSent(db, ids, { timeoutMs: drainTimeoutMs, onProgress: (sent) => progress(`  SENT ${sent}/${ids.length}`) });
   const cdc = watches.cdc.sightings;
   const routed = watches.routed.sightings;
   const commit = (id: string) => commits.get(id);
-  const loss = checkLoss(ids, { cdc, routed, sent: sentAt }, watches.dlq.sightings, dlqCount(context) - dlqBefore);
+  const endPoints: Record<string, ReadonlyMap<string, unknown>> = { cdc, routed, sent: sentAt };
+  if (variant !== undefined) endPoints.variant = variant.sightings;
+  const loss = checkLoss(ids, endPoints, watches.dlq.sightings, dlqCount(context) - dlqBefore);
   const run: LatencyRun = {
     path: 'cdc',
     targetRatePerSecond: ratePerSecond,
@@ -55,6 +61,7 @@ export async function runCdcLatency(context: BenchContext, { ratePerSecond, dura
       measureHop(hops.cdcTimestamp, ids, commit, (id) => cdc.get(id)?.timestampMs),
       measureHop(hops.routedArrival, ids, commit, (id) => routed.get(id)?.arrivalMs),
       measureHop(hops.sent, ids, commit, (id) => sentAt.get(id)),
+      ...(variant === undefined ? [] : [measureHop(hops.variantArrival, ids, commit, (id) => variant.sightings.get(id)?.arrivalMs)]),
       measureHop(stageHops.walToCdc, ids, (id) => cdc.get(id)?.sourceTsMs, (id) => cdc.get(id)?.arrivalMs),
       measureHop(stageHops.router, ids, (id) => cdc.get(id)?.arrivalMs, (id) => routed.get(id)?.arrivalMs),
       measureHop(stageHops.notifier, ids, (id) => routed.get(id)?.arrivalMs, (id) => sentAt.get(id)),

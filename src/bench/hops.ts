@@ -13,6 +13,8 @@ export const hops = {
   httpResponseToSent: '201 received -> SENT (sent_at)',
   httpResponseToCdc: '201 received -> dbz topic (arrival)',
   httpRequest: 'HTTP request -> 201',
+  /** The same events through a temporary second connector with proposed settings (--connector-variant). */
+  variantArrival: 'commit -> variant dbz topic (arrival)',
 } as const;
 
 export type HopName = (typeof hops)[keyof typeof hops];

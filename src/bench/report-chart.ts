@@ -7,9 +7,14 @@ export function relayChartSeries(report: BenchReport): ChartSeries[] {
   const rates = [...new Set(report.latency.map((run) => run.targetRatePerSecond))].sort((a, b) => a - b);
   const series: ChartSeries[] = [];
   rates.forEach((rate, colorIndex) => {
-    for (const [path, hop] of [['cdc', hops.cdcArrival], ['polling', hops.pollingArrival]] as const) {
+    const lines = [
+      { path: 'cdc', hop: hops.cdcArrival, name: 'CDC' },
+      { path: 'cdc', hop: hops.variantArrival, name: 'CDC variant' },
+      { path: 'polling', hop: hops.pollingArrival, name: 'polling' },
+    ] as const;
+    for (const { path, hop, name } of lines) {
       const points = report.latency.find((run) => run.path === path && run.targetRatePerSecond === rate)?.hops.find((entry) => entry.hop === hop)?.distribution;
-      if (points !== null && points !== undefined) series.push({ name: `${path === 'cdc' ? 'CDC' : 'polling'} ${rate}/s`, points, dashed: path === 'polling', colorIndex });
+      if (points !== null && points !== undefined) series.push({ name: `${name} ${rate}/s`, points, dashed: path === 'polling', dotted: hop === hops.variantArrival, colorIndex });
     }
   });
   return series;
@@ -31,7 +36,7 @@ export function pipelineChartSeries(report: BenchReport): ChartSeries[] {
 export function renderRelayChart(report: BenchReport): string {
   return renderLatencyChart(relayChartSeries(report), {
     title: 'Relay latency, commit -> record on Kafka: CDC (Debezium) vs polling',
-    subtitle: `${report.mode} run ${report.startedAt}; solid = CDC (dbz topic), dashed = polling relay every ${report.settings.pollingIntervalMs} ms`,
+    subtitle: `${report.mode} run ${report.startedAt}; solid = CDC (dbz topic), dashed = polling every ${report.settings.pollingIntervalMs} ms${report.connectorVariant === null ? '' : `, dotted = CDC with ${Object.entries(report.connectorVariant.overrides).map(([key, value]) => `${key}=${value}`).join(', ')}`}`,
   });
 }
 

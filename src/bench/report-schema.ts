@@ -103,6 +103,8 @@ export const benchReportSchema = z.object({
   throughput: z.array(throughputRunSchema),
   writeOverhead: writeOverheadSchema.nullable(),
   kafkaBaseline: kafkaBaselineSchema.nullable(),
+  /** Settings of the temporary second connector measured beside the live one, if any. */
+  connectorVariant: z.object({ overrides: z.record(z.string(), z.string()) }).nullable(),
   targets: z.array(targetResultSchema),
   /** Steps that failed or were skipped, with why; an empty list means everything ran. */
   problems: z.array(z.string()),

@@ -11,6 +11,7 @@ import type { BenchContext } from './bench-context.ts';
 import type { BenchPlan } from './bench-plan.ts';
 import { runCdcLatency } from './cdc-latency.ts';
 import { runCdcThroughput } from './cdc-throughput.ts';
+import { startConnectorVariant, type ConnectorVariant } from './connector-variant.ts';
 import { correlateByKey, correlateCdcRecord, correlateDeadLetter } from './correlate.ts';
 import { ensureConsumer, type ConsumerHandle } from './ensure-consumer.ts';
 import { runHttpLatency } from './http-latency.ts';
@@ -57,6 +58,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     throughput: [],
     writeOverhead: null,
     kafkaBaseline: null,
+    connectorVariant: null,
     targets: [],
     problems,
     zeroLoss: true,
@@ -98,10 +100,21 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     };
 
     if (plan.scenarios.has('latency')) {
-      for (const ratePerSecond of plan.latencyRates) {
-        await attempt(`cdc latency ${ratePerSecond}/s`, async () => {
-          report.latency.push(await runCdcLatency(context, { ratePerSecond, durationMs: plan.latencyDurationMs, drainTimeoutMs: plan.drainTimeoutMs }));
+      let variant: ConnectorVariant | undefined;
+      if (plan.connectorVariant !== undefined) {
+        await attempt('connector variant', async () => {
+          variant = await startConnectorVariant(context, plan.connectorVariant!);
+          report.connectorVariant = { overrides: variant.overrides };
         });
+      }
+      try {
+        for (const ratePerSecond of plan.latencyRates) {
+          await attempt(`cdc latency ${ratePerSecond}/s`, async () => {
+            report.latency.push(await runCdcLatency(context, { ratePerSecond, durationMs: plan.latencyDurationMs, drainTimeoutMs: plan.drainTimeoutMs, variant: variant?.watch }));
+          });
+        }
+      } finally {
+        await variant?.remove();
       }
     }
     if (plan.scenarios.has('polling')) {
