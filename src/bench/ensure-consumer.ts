@@ -44,6 +44,34 @@ export async function ensureConsumer(admin: Admin, config: Config, { logPath, pr
   return { spawned: true, stop: () => stopChild(child, exited) };
 }
 
+/**
+ * Waits until both groups have caught up: a consumer just started first works off whatever other
+ * processes wrote while none ran, and that backlog would be measured as the bench's latency.
+ */
+export async function waitForCaughtUp(admin: Admin, config: Config, { progress, timeoutMs = 180_000 }: { progress: (message: string) => void; timeoutMs?: number }): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastReport = 0;
+  for (;;) {
+    const lags = await Promise.all([groupLag(admin, config.ROUTER_GROUP_ID, config.CDC_TOPIC), groupLag(admin, config.NOTIFIER_GROUP_ID, config.USER_REGISTRATION_TOPIC)]);
+    if (lags.every((lag) => lag === 0)) return;
+    if (Date.now() > deadline) throw new AppError('TIMEOUT', `the consumer groups still lag (${lags.join(', ')} records) after ${timeoutMs / 1000} s`);
+    if (Date.now() - lastReport > 5_000) {
+      lastReport = Date.now();
+      progress(`kafka-consumer: catching up before measuring (lag router ${lags[0]}, notifier ${lags[1]})`);
+    }
+    await delay(500);
+  }
+}
+
+async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic], timeout: 5_000 })]);
+  const position = new Map((committed.find((entry) => entry.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+  return ends.reduce((sum, { partition, high, low }) => {
+    const at = position.get(partition) ?? -1;
+    return sum + Math.max(0, Number(high) - (at >= 0 ? at : Number(low)));
+  }, 0);
+}
+
 async function groupsHaveMembers(admin: Admin, groups: string[]): Promise<boolean> {
   const { groups: described } = await admin.describeGroups(groups, { timeout: 5_000 });
   return groups.every((id) => (described.find((group) => group.groupId === id)?.members.length ?? 0) > 0);

@@ -13,7 +13,7 @@ import { runCdcLatency } from './cdc-latency.ts';
 import { runCdcThroughput } from './cdc-throughput.ts';
 import { startConnectorVariant, type ConnectorVariant } from './connector-variant.ts';
 import { correlateByKey, correlateCdcRecord, correlateDeadLetter } from './correlate.ts';
-import { ensureConsumer, type ConsumerHandle } from './ensure-consumer.ts';
+import { ensureConsumer, waitForCaughtUp, type ConsumerHandle } from './ensure-consumer.ts';
 import { runHttpLatency } from './http-latency.ts';
 import { runKafkaBaseline } from './kafka-baseline.ts';
 import { methodNotes } from './method-notes.ts';
@@ -87,6 +87,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     const needsPipeline = ['latency', 'http', 'throughput', 'overhead'].some((name) => plan.scenarios.has(name as never));
     if (needsPipeline) {
       consumer = await ensureConsumer(admin, config, { logPath: path.join(directory, 'kafka-consumer.log'), progress });
+      await waitForCaughtUp(admin, config, { progress });
     }
     report.settings = await settingsOf(config, plan, consumer?.spawned ?? false, problems);
 
