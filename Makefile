@@ -66,3 +66,8 @@ api-server: deps ## run the HTTP API in the foreground
 
 openapi: deps ## rewrite openapi/openapi.json from the code
 	$(CLI) openapi > openapi/openapi.json
+
+# The bench measures the stack `make up` runs (started here if it is not); it starts its own
+# kafka-consumer when none is running. QUICK=1 for a smoke run; ARGS for more (e.g. --only latency).
+bench: up ## latency per hop, relay throughput, write overhead, Kafka and polling baselines -> bench-results/ (QUICK=1: smoke run)
+	$(CLI) bench $(if $(QUICK),--quick) $(ARGS)
