@@ -35,7 +35,7 @@ export function stackCommand(): Command {
   command
     .command('logs')
     .description('tail the process logs')
-    .argument('[process...]', 'kafka, connect (default: all)')
+    .argument('[process...]', 'kafka, connect, api-server, kafka-consumer (default: all)')
     .addOption(new Option('-n, --lines <count>', 'lines per log').default('50'))
     .option('-f, --follow', 'keep following (Ctrl-C to stop)', false)
     .action(runAction(async (config, names: string[], options: { lines: string; follow: boolean }) => stackLogs(config, { names, lines: Number(options.lines), follow: options.follow })));

@@ -1,14 +1,14 @@
 import { AppError } from '../errors.ts';
 import { describePortOwner, findPortOwner } from './listening-ports.ts';
 import { canConnect } from './health-checks.ts';
-import type { StackProcess } from './stack-processes.ts';
+import type { StackContext, StackProcess } from './stack-processes.ts';
 
 /**
  * A port held by someone else would make the JVM fail half a minute later with a bind error deep
  * in its log; failing now can name the holder.
  */
-export async function assertPortsFree(process: StackProcess): Promise<void> {
-  for (const port of process.ports) {
+export async function assertPortsFree(process: StackProcess, context: StackContext): Promise<void> {
+  for (const port of process.ports(context)) {
     let owner;
     try {
       owner = await findPortOwner(port);

@@ -25,7 +25,7 @@ export async function ensureProcessRunning(process: StackProcess, context: Stack
     }
     progress(`${process.name} is running (pid ${pid}) but not answering yet; waiting`);
   } else {
-    await assertPortsFree(process);
+    await assertPortsFree(process, context);
     await process.prepare?.(context);
     pid = await startDetached(process.launch(context), pidFile(process, context.paths), log);
     progress(`started ${process.name} (pid ${pid}, log ${displayPath(log)}); waiting until it answers`);

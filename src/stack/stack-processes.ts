@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.ts';
+import { apiServerProcess, kafkaConsumerProcess } from './app-processes.ts';
 import { answersHttp, canConnect } from './health-checks.ts';
 import { javaBinary } from './java.ts';
 import { formatKafkaStorageOnce } from './kafka-storage.ts';
@@ -14,15 +15,16 @@ export interface StackContext {
 }
 
 /**
- * One long-running process of the local stack. Adding a process (the API server, the consumer)
- * means adding one entry to `stackProcesses`: `up` starts them in list order, `down` stops them in
- * reverse, `status` and `logs` pick them up without further changes.
+ * One long-running process of the local stack. Adding a process means adding one entry to
+ * `infrastructureProcesses` or `applicationProcesses`: `up` starts them in list order, `down` stops
+ * them in reverse, `status` and `logs` pick them up without further changes.
  */
 export interface StackProcess {
   name: string;
   /** What it is and where it listens, for `up` and `status` output. */
   describe: (context: StackContext) => string;
-  ports: readonly number[];
+  /** The ports it binds, checked free before it starts. */
+  ports: (context: StackContext) => readonly number[];
   /** Writes config files, formats storage: whatever must exist before the first launch. */
   prepare?: (context: StackContext) => Promise<void>;
   launch: (context: StackContext) => Launch;
@@ -58,7 +60,7 @@ async function renderInto(template: string, target: string, values: Record<strin
 const kafka: StackProcess = {
   name: 'kafka',
   describe: () => 'Kafka broker + KRaft controller: clients 127.0.0.1:9092, controller 127.0.0.1:9093',
-  ports: [9092, 9093],
+  ports: () => [9092, 9093],
   async prepare({ paths }) {
     const dataDir = path.join(paths.data, 'kafka');
     await renderInto('server.properties', serverProperties(paths), { DATA_DIR: dataDir });
@@ -74,7 +76,7 @@ const kafka: StackProcess = {
 const connect: StackProcess = {
   name: 'connect',
   describe: ({ config }) => `Kafka Connect (distributed, with Debezium): REST ${config.CONNECT_URL}`,
-  ports: [8083],
+  ports: () => [8083],
   async prepare({ paths }) {
     await renderInto('connect-distributed.properties', workerProperties(paths), {});
   },
@@ -90,7 +92,10 @@ const connect: StackProcess = {
   stopGraceMs: 30_000,
 };
 
-export const stackProcesses: readonly StackProcess[] = [kafka, connect];
+/** Started first, before topics and the connector; the application processes need both. */
+export const infrastructureProcesses: readonly StackProcess[] = [kafka, connect];
+export const applicationProcesses: readonly StackProcess[] = [apiServerProcess, kafkaConsumerProcess];
+export const stackProcesses: readonly StackProcess[] = [...infrastructureProcesses, ...applicationProcesses];
 
 export function findStackProcess(name: string): StackProcess | undefined {
   return stackProcesses.find((candidate) => candidate.name === name);

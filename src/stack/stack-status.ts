@@ -17,7 +17,7 @@ export async function stackStatus(config: Config): Promise<{ lines: string[]; he
     const answering = pid !== undefined && (await process.healthy(context));
     healthy &&= answering;
     const state = pid === undefined ? 'stopped' : answering ? `running (pid ${pid})` : `starting or unhealthy (pid ${pid})`;
-    lines.push(`${process.name.padEnd(9)} ${state.padEnd(22)} ${process.describe(context)}; log ${displayPath(logFile(process, context.paths))}`);
+    lines.push(`${process.name.padEnd(14)} ${state.padEnd(22)} ${process.describe(context)}; log ${displayPath(logFile(process, context.paths))}`);
   }
   const connector = await loadConnectorConfig(config.DATABASE_URL);
   try {

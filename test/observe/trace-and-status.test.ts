@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { createConnectClient } from '../../src/cdc/connect-client.ts';
 import { loadConnectorConfig } from '../../src/cdc/connector-config.ts';
+import { slotStatus } from '../../src/cdc/replication-slot.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Db } from '../../src/db/database.ts';
 import type { TraceFacts, TraceReport } from '../../src/observe/trace-verdict.ts';
@@ -16,10 +17,13 @@ const config = loadConfig();
 const connect = createConnectClient(config.CONNECT_URL);
 let db: Db;
 let connectorName: string;
+let slotName: string;
 
 before(async () => {
   db = await openTestDatabase();
-  connectorName = (await loadConnectorConfig(config.DATABASE_URL)).name;
+  const connector = await loadConnectorConfig(config.DATABASE_URL);
+  connectorName = connector.name;
+  slotName = connector['slot.name']!;
 });
 after(async () => {
   await db.destroy();
@@ -76,6 +80,8 @@ describe('with the connector stopped', () => {
     assert.ok(stop.ok, `stop answered ${stop.status}`);
     try {
       await eventually('the connector to stop', async () => ((await connectorState()) === 'STOPPED' ? true : undefined), 30_000);
+      // Connect says STOPPED before the task has let go of the slot; until then it may still capture.
+      await eventually('the replication slot to be released', async () => ((await slotStatus(config.DATABASE_URL, slotName))?.active === false ? true : undefined), 30_000);
       const user = await registerUser({ db, hashPassword: (p) => hashPassword(p, 10) }, { email: uniqueEmail('uncaptured'), password: 'correct horse battery' });
       const [result] = await trace(user.id);
       assert.equal(result!.report.verdict, 'not yet captured');
