@@ -68,8 +68,11 @@ export const writeOverheadSchema = z.object({
   hashing: z.string().min(1),
   withOutbox: transactionLoad,
   withoutOutbox: transactionLoad,
+  /** The outbox row written to a same-shape table outside the publication: the insert alone. */
+  unpublishedOutbox: transactionLoad,
   /** Mean transaction time with the outbox insert over without it, minus one, in percent. */
   overheadPercent: z.number(),
+  unpublishedOverheadPercent: z.number(),
   throughputLossPercent: z.number(),
 });
 

@@ -36,7 +36,8 @@ export function evaluateTargets({ latency, throughput, writeOverhead }: TargetIn
     // The relay is Debezium plus the router; the insert and notifier stages are reported, not judged.
     const relay = cdcThroughput.stages.filter((stage) => stage.stage === stages.debezium || stage.stage === stages.router);
     const slowest = relay.length === 0 ? 0 : Math.min(...relay.map((stage) => stage.ratePerSecond));
-    const detail = cdcThroughput.stages.map((stage) => `${stage.stage} ${Math.round(stage.ratePerSecond)}/s`).join(', ');
+    const detail = relay.map((stage) => `${stage.stage} ${Math.round(stage.ratePerSecond)}/s`).join(', ');
+
     results.push({
       name: `relay throughput (${cdcThroughput.events} events)`,
       target: `>= ${targets.relayEventsPerSecond} events/s, zero loss`,
@@ -48,7 +49,7 @@ export function evaluateTargets({ latency, throughput, writeOverhead }: TargetIn
   results.push({
     name: 'outbox write overhead',
     target: `<= ${targets.writeOverheadPercent}%`,
-    measured: writeOverhead === null ? 'not measured' : `${writeOverhead.overheadPercent.toFixed(1)}% mean transaction time, ${writeOverhead.throughputLossPercent.toFixed(1)}% throughput`,
+    measured: writeOverhead === null ? 'not measured' : `${writeOverhead.overheadPercent.toFixed(1)}% mean tx time live (insert alone ${writeOverhead.unpublishedOverheadPercent.toFixed(1)}%)`,
     met: writeOverhead === null ? null : writeOverhead.overheadPercent <= targets.writeOverheadPercent,
   });
 
