@@ -4,7 +4,7 @@ import { createKafka } from '../kafka/client.ts';
 import { withAdmin } from '../kafka/topics.ts';
 import { answersHttp } from './health-checks.ts';
 import { repoRoot } from './paths.ts';
-import type { StackContext, StackProcess } from './stack-processes.ts';
+import type { StackContext, StackProcess } from './stack-process.ts';
 
 const cli = path.join(repoRoot, 'src', 'cli.ts');
 

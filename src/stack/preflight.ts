@@ -1,7 +1,7 @@
 import { AppError } from '../errors.ts';
 import { describePortOwner, findPortOwner } from './listening-ports.ts';
 import { canConnect } from './health-checks.ts';
-import type { StackContext, StackProcess } from './stack-processes.ts';
+import type { StackContext, StackProcess } from './stack-process.ts';
 
 /**
  * A port held by someone else would make the JVM fail half a minute later with a bind error deep

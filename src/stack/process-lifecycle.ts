@@ -3,7 +3,7 @@ import { displayPath } from './paths.ts';
 import { assertPortsFree } from './preflight.ts';
 import { runningPid, startDetached, stopProcess, tailFile, type StopResult } from './process-control.ts';
 import { progress } from './progress.ts';
-import { logFile, pidFile, type StackContext, type StackProcess } from './stack-processes.ts';
+import { logFile, pidFile, type StackContext, type StackProcess } from './stack-process.ts';
 import { waitFor } from './wait-for.ts';
 
 export function processPid(process: StackProcess, context: StackContext): Promise<number | undefined> {

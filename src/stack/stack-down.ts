@@ -5,7 +5,8 @@ import { dropReplicationSlot } from '../cdc/replication-slot.ts';
 import { displayPath, stackPaths } from './paths.ts';
 import { stopStackProcess } from './process-lifecycle.ts';
 import { progress } from './progress.ts';
-import { stackProcesses, type StackContext } from './stack-processes.ts';
+import type { StackContext } from './stack-process.ts';
+import { stackProcesses } from './stack-processes.ts';
 
 /** Stops processes in reverse start order (Connect before the broker it writes to). */
 export async function stackDown(config: Config, only?: readonly string[]): Promise<void> {

@@ -4,7 +4,8 @@ import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { stackPaths } from './paths.ts';
 import { unknownProcess } from './process-lifecycle.ts';
-import { findStackProcess, logFile, stackProcesses } from './stack-processes.ts';
+import { logFile } from './stack-process.ts';
+import { findStackProcess, stackProcesses } from './stack-processes.ts';
 
 /** Tails the logs of the named processes (all by default); with follow, until interrupted. */
 export async function stackLogs(config: Config, { names, lines, follow }: { names: string[]; lines: number; follow: boolean }): Promise<number> {

@@ -5,7 +5,8 @@ import { describeStatus, failureReason } from '../cdc/ensure-connector.ts';
 import { slotStatus } from '../cdc/replication-slot.ts';
 import { displayPath, stackPaths } from './paths.ts';
 import { processPid } from './process-lifecycle.ts';
-import { logFile, stackProcesses, type StackContext } from './stack-processes.ts';
+import { logFile, type StackContext } from './stack-process.ts';
+import { stackProcesses } from './stack-processes.ts';
 
 /** Lines describing every process, the connector and its slot; false when anything is down. */
 export async function stackStatus(config: Config): Promise<{ lines: string[]; healthy: boolean }> {

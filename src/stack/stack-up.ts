@@ -9,7 +9,8 @@ import { ensurePostgresReady, prepareDatabase } from './postgres-setup.ts';
 import { ensureProcessRunning, processPid } from './process-lifecycle.ts';
 import { assertPortsFree } from './preflight.ts';
 import { progress } from './progress.ts';
-import { applicationProcesses, infrastructureProcesses, logFile, stackProcesses, type StackContext } from './stack-processes.ts';
+import { logFile, type StackContext } from './stack-process.ts';
+import { applicationProcesses, infrastructureProcesses, stackProcesses } from './stack-processes.ts';
 
 /**
  * Brings the local stack up, idempotently: PostgreSQL ready (logical WAL, migrated), jars present,

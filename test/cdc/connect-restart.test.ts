@@ -5,7 +5,8 @@ import { loadConnectorConfig } from '../../src/cdc/connector-config.ts';
 import { waitForConnectorRunning } from '../../src/cdc/ensure-connector.ts';
 import { stackPaths } from '../../src/stack/paths.ts';
 import { ensureProcessRunning, processPid, stopStackProcess } from '../../src/stack/process-lifecycle.ts';
-import { findStackProcess, type StackContext } from '../../src/stack/stack-processes.ts';
+import type { StackContext } from '../../src/stack/stack-process.ts';
+import { findStackProcess } from '../../src/stack/stack-processes.ts';
 import { config, insertRow, newRow, openPool, readEvents, readerAtEnd } from './cdc-support.ts';
 
 const pool = openPool();
