@@ -29,6 +29,8 @@ export const configSchema = z.object({
   TOPIC_PARTITIONS: positiveInt.default(3),
   ROUTER_GROUP_ID: z.string().min(1).default('outbox-router'),
   NOTIFIER_GROUP_ID: z.string().min(1).default('notification-sender'),
+  // Processes sharing this inbox name dedupe against each other; a test or a side-by-side replay uses its own.
+  NOTIFIER_INBOX_HANDLER: z.string().min(1).max(100).default('user-registration-notification'),
   RETRY_MAX_ATTEMPTS: positiveInt.default(5),
   RETRY_BASE_DELAY_MS: positiveInt.default(100),
   RETRY_MAX_DELAY_MS: positiveInt.default(5_000),

@@ -6,10 +6,10 @@ import type { RecordHandler } from './consumer-group.ts';
 import { parseRegistrationRecord } from './notification-record.ts';
 
 /** The notification stage: a notif.user.registration record -> the inbox-guarded handler. */
-export function createNotifyHandler(db: Db, sender: NotificationSender): RecordHandler {
+export function createNotifyHandler(db: Db, sender: NotificationSender, inboxHandler: string): RecordHandler {
   return async (record) => {
     const parsed = parseRegistrationRecord(record.value, record.headers);
     if (isAppError(parsed)) throw parsed;
-    return handleRegistrationNotification(db, sender, parsed);
+    return handleRegistrationNotification(db, sender, parsed, inboxHandler);
   };
 }

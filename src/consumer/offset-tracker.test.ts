@@ -77,6 +77,7 @@ describe('OffsetTracker', () => {
     a.ack();
     a.ack();
     assert.deepEqual(tracker.committable(), [{ topic: 't', partition: 0, offset: '1' }]);
+    assert.equal(tracker.pending(), 1);
   });
 
   it('stays correct over many out-of-order acknowledgements (compaction path)', () => {

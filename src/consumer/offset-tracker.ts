@@ -82,6 +82,8 @@ export class OffsetTracker {
   #ack(id: string, generation: number, offset: number): void {
     const state = this.#partitions.get(id);
     if (state === undefined || state.generation !== generation) return;
+    // A second ack of a record already behind the commit point must not linger in `done`.
+    if (state.next !== null && offset < state.next) return;
     state.done.add(offset);
     while (state.head < state.offsets.length && state.done.has(state.offsets[state.head]!)) {
       const acknowledged = state.offsets[state.head]!;

@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import { createDatabase, type Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { createKafka, type Admin, type Producer } from '../kafka/client.ts';
-import type { Logger } from '../logger.ts';
+import { createLogger, type Logger } from '../logger.ts';
 import { createLogSender, type NotificationSender } from '../notifications/notification-sender.ts';
 import { startConsumerGroup, type RunningGroup } from './consumer-group.ts';
 import { createDeadLetterSink } from './dead-letter-sink.ts';
@@ -87,7 +87,8 @@ export async function runKafkaConsumer({ config, logger, groups, stopRequested, 
           topic: config.USER_REGISTRATION_TOPIC,
           logger: notifierLogger,
           createConsumer: (onRebalance) => createGroupConsumer(kafka, config, config.NOTIFIER_GROUP_ID, onRebalance),
-          handle: createNotifyHandler(db, sender ?? createLogSender(notifierLogger)),
+          // The log line IS the send: written synchronously, so a crash right after the commit cannot lose it.
+          handle: createNotifyHandler(db, sender ?? createLogSender(createLogger(config.LOG_LEVEL, 'kafka-consumer', { sync: true }).child({ component: 'notifier' })), config.NOTIFIER_INBOX_HANDLER),
         }),
       );
     }

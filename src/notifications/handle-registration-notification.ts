@@ -5,7 +5,7 @@ import type { UserRegisteredPayload } from '../users/user-events.ts';
 import { recordInInbox } from './inbox.ts';
 import type { NotificationSender } from './notification-sender.ts';
 
-/** This handler's name in the inbox; another handler of the same event keeps its own rows. */
+/** This handler's default name in the inbox; another handler of the same event keeps its own rows. */
 export const registrationNotificationHandler = 'user-registration-notification';
 
 export type HandleOutcome = 'sent' | 'duplicate';
@@ -28,10 +28,15 @@ export interface RegistrationNotification {
  * Sending after the commit would instead lose the send on a crash between the two (at-most-once),
  * which is the worse failure for a welcome mail. The price is a row lock held for one send.
  */
-export async function handleRegistrationNotification(db: Db, sender: NotificationSender, { eventId, payload }: RegistrationNotification): Promise<HandleOutcome> {
+export async function handleRegistrationNotification(
+  db: Db,
+  sender: NotificationSender,
+  { eventId, payload }: RegistrationNotification,
+  handler = registrationNotificationHandler,
+): Promise<HandleOutcome> {
   try {
     return await db.transaction().execute(async (trx) => {
-      if (!(await recordInInbox(trx, registrationNotificationHandler, eventId))) return 'duplicate';
+      if (!(await recordInInbox(trx, handler, eventId))) return 'duplicate';
       const notification = await trx
         .updateTable('notifications')
         .set({ status: 'SENT', sent_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })

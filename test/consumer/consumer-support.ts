@@ -23,6 +23,8 @@ export interface ConsumerTestEnv {
   dlqTopic: string;
   routerGroup: string;
   notifierGroup: string;
+  /** The test's own inbox name: its rows prove THIS consumer handled an event, not another one running on the machine. */
+  inboxHandler: string;
   env: Record<string, string>;
 }
 
@@ -33,6 +35,7 @@ export async function prepareConsumerEnv(label: string): Promise<ConsumerTestEnv
     dlqTopic: `test.dlq.${id}`,
     routerGroup: `test-router-${id}`,
     notifierGroup: `test-notifier-${id}`,
+    inboxHandler: `test-${id}`,
     env: {},
   };
   testEnv.env = {
@@ -40,6 +43,7 @@ export async function prepareConsumerEnv(label: string): Promise<ConsumerTestEnv
     DLQ_TOPIC: testEnv.dlqTopic,
     ROUTER_GROUP_ID: testEnv.routerGroup,
     NOTIFIER_GROUP_ID: testEnv.notifierGroup,
+    NOTIFIER_INBOX_HANDLER: testEnv.inboxHandler,
     CONSUMER_SESSION_TIMEOUT_MS: '6000',
     LOG_LEVEL: 'info',
   };
@@ -86,6 +90,23 @@ async function commitAtEnd(admin: Admin, groupId: string, topic: string): Promis
   if (count !== ends.length) throw new Error(`could not seed ${groupId} at the end of ${topic}`);
 }
 
+/**
+ * Resolves once this test's consumer applied the event (its inbox row) and the notification is
+ * SENT. Another kafka-consumer on the machine may mark the same notification SENT too (the
+ * table is shared); the inbox row under the test's own handler name is what only ours writes.
+ */
+export async function handledAndSent(db: Db, testEnv: ConsumerTestEnv, registration: Registration, timeoutMs = 10_000, intervalMs = 50): Promise<void> {
+  await eventually(
+    `event ${registration.eventId} handled and its notification SENT`,
+    async () => {
+      if ((await inboxCount(db, testEnv.inboxHandler, [registration.eventId])) !== 1) return undefined;
+      return (await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId)?.status === 'SENT' ? true : undefined;
+    },
+    timeoutMs,
+    intervalMs,
+  );
+}
+
 /** A `node src/cli.ts kafka-consumer` child process with its JSON log lines collected. */
 export interface ConsumerProcess {
   child: ChildProcess;
@@ -112,7 +133,8 @@ export function startConsumerProcess(testEnv: ConsumerTestEnv, extraEnv: Record<
   };
   createInterface({ input: child.stdout! }).on('line', collect);
   createInterface({ input: child.stderr! }).on('line', (line) => collect(JSON.stringify({ stderr: line, msg: line })));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  // 'close', not 'exit': it waits for stdout and stderr to be drained, so every log line is in `logs`.
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
   return {
     child,
     logs,
@@ -199,9 +221,9 @@ export async function insertRawOutboxRow(db: Db, row: { eventType: string; aggre
   return { id, aggregateId };
 }
 
-/** Reads a topic from its beginning until `done` holds, failing with `what` at the deadline. */
-export async function readTopicUntil(topic: string, what: string, done: (records: TopicRecord[]) => boolean, timeoutMs = 30_000): Promise<TopicRecord[]> {
-  const reader = await openTopicReader({ brokers: config.KAFKA_BROKERS, topic, from: 'beginning' });
+/** Reads a topic from its beginning (or a timestamp) until `done` holds, failing with `what` at the deadline. */
+export async function readTopicUntil(topic: string, what: string, done: (records: TopicRecord[]) => boolean, timeoutMs = 30_000, sinceMs?: number): Promise<TopicRecord[]> {
+  const reader = await openTopicReader({ brokers: config.KAFKA_BROKERS, topic, from: sinceMs === undefined ? 'beginning' : { timestamp: sinceMs } });
   try {
     const records = await readUntil(reader, done, timeoutMs);
     if (!done(records)) throw new Error(`timed out after ${timeoutMs} ms reading ${topic} for ${what}; read ${records.length} record(s)`);
@@ -227,9 +249,15 @@ export async function notificationStatuses(db: Db, ids: readonly string[]): Prom
   return new Map(rows.map((row) => [row.id, { status: row.status, sent_at: row.sent_at }]));
 }
 
-export async function inboxCount(db: Db, eventIds: readonly string[]): Promise<number> {
+/** Inbox rows of one handler for these events. */
+export async function inboxCount(db: Db, handler: string, eventIds: readonly string[]): Promise<number> {
   if (eventIds.length === 0) return 0;
-  const row = await db.selectFrom('inbox').select((eb) => eb.fn.countAll<string>().as('count')).where('event_id', 'in', [...eventIds]).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('inbox')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('handler', '=', handler)
+    .where('event_id', 'in', [...eventIds])
+    .executeTakeFirstOrThrow();
   return Number(row.count);
 }
 

@@ -8,7 +8,7 @@ import { openTestDatabase } from '../support/database.ts';
 import {
   cleanupConsumerEnv,
   config,
-  eventually,
+  handledAndSent,
   inboxCount,
   insertRawOutboxRow,
   insertRegistration,
@@ -43,18 +43,9 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
   it('routes an outbox event and sends its notification within 5 s, exactly one record keyed by aggregate id', async () => {
     const started = Date.now();
     const registration = await insertRegistration(db);
-    const sent = await eventually(
-      'the notification to be SENT',
-      async () => {
-        const status = (await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId);
-        return status?.status === 'SENT' ? status : undefined;
-      },
-      5_000,
-      50,
-    );
+    await handledAndSent(db, testEnv, registration, 5_000);
     const latencyMs = Date.now() - started;
-    assert.ok(sent.sent_at instanceof Date);
-    assert.equal(await inboxCount(db, [registration.eventId]), 1);
+    assert.ok((await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId)?.sent_at instanceof Date);
 
     // A second, later event makes sure a duplicate of the first would already be on the topic.
     const marker = await insertRegistration(db);
@@ -97,15 +88,14 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
       assert.equal((JSON.parse(record.value!) as { op: string }).op, 'c');
     }
 
-    await eventually('the valid event after the poison to be SENT', async () => ((await notificationStatuses(db, [valid.notificationId])).get(valid.notificationId)?.status === 'SENT' ? true : undefined), 10_000);
+    await handledAndSent(db, testEnv, valid);
     const routed = await readWholeTopic(testEnv.notifTopic);
     assert.ok(!routed.some((r) => r.key === unknown.aggregateId || r.key === invalid.aggregateId), 'poison is never routed');
   });
 
   it('ignores a redelivered notification record: the inbox makes the second one a no-op', async () => {
     const registration = await insertRegistration(db);
-    await eventually('the notification to be SENT', async () => ((await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId)?.status === 'SENT' ? true : undefined), 10_000);
-    const first = (await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId)!;
+    await handledAndSent(db, testEnv, registration);
     const original = (await readWholeTopic(testEnv.notifTopic)).find((r) => r.headers['event-id'] === registration.eventId)!;
 
     // Produce the very same record again, as a redelivery would, then a marker behind it on the same key.
@@ -117,13 +107,12 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
       await producer.disconnect();
     }
     const marker = await insertRegistration(db, { userId: registration.userId });
-    await eventually('the marker behind the duplicate to be SENT', async () => ((await notificationStatuses(db, [marker.notificationId])).get(marker.notificationId)?.status === 'SENT' ? true : undefined), 10_000);
+    // Same key, so the same partition, behind the duplicate: once it is handled, so is the duplicate.
+    await handledAndSent(db, testEnv, marker);
 
     const copies = (await readWholeTopic(testEnv.notifTopic)).filter((r) => r.headers['event-id'] === registration.eventId);
     assert.equal(copies.length, 2, 'the duplicate was delivered');
-    assert.equal(await inboxCount(db, [registration.eventId]), 1);
-    const after = (await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId)!;
-    assert.equal(after.sent_at?.getTime(), first.sent_at?.getTime(), 'sent_at is not touched by the duplicate');
+    assert.equal(await inboxCount(db, testEnv.inboxHandler, [registration.eventId]), 1);
     const sends = consumer.logs.filter((line) => line.msg === 'notification sent' && (line.notification as { eventId?: string } | undefined)?.eventId === registration.eventId);
     assert.equal(sends.length, 1, 'the sender was called once');
   });
@@ -140,14 +129,23 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
   });
 
   it('stops on SIGTERM with exit code 0 within 10 s, having committed what it did', async () => {
+    const since = Date.now() - 1_000;
     const registration = await insertRegistration(db);
-    await eventually('the notification to be SENT', async () => ((await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId)?.status === 'SENT' ? true : undefined), 10_000);
+    await handledAndSent(db, testEnv, registration);
     const stopped = await stopConsumerProcess(consumer);
     assert.equal(stopped.signal, null, 'exited by itself, not killed');
     assert.equal(stopped.code, 0);
     assert.ok(stopped.ms < 10_000, `took ${stopped.ms} ms`);
     process.stdout.write(`# SIGTERM -> exit 0 in ${stopped.ms} ms\n`);
-    await withCommittedOffsets(testEnv);
+
+    // Both groups committed past the records of the event they handled before stopping. (Not
+    // "to the end": other suites keep writing registrations that this router also routes.)
+    const cdc = (await readTopicUntil(config.CDC_TOPIC, 'the CDC record of the event', (read) => read.some((r) => cdcEventId(r) === registration.eventId), 30_000, since)).find(
+      (r) => cdcEventId(r) === registration.eventId,
+    )!;
+    const routed = (await readWholeTopic(testEnv.notifTopic)).find((r) => r.headers['event-id'] === registration.eventId)!;
+    await assertCommittedPast(testEnv.routerGroup, cdc);
+    await assertCommittedPast(testEnv.notifierGroup, routed);
   });
 });
 
@@ -159,24 +157,13 @@ function cdcEventId(record: TopicRecord): string | undefined {
   }
 }
 
-/** After a clean stop both groups have committed to the end of what they read: no lag left. */
-async function withCommittedOffsets(testEnv: ConsumerTestEnv): Promise<void> {
+async function assertCommittedPast(groupId: string, record: TopicRecord): Promise<void> {
   const admin = createKafka(config).admin();
   await admin.connect();
   try {
-    for (const [groupId, topic] of [
-      [testEnv.routerGroup, config.CDC_TOPIC],
-      [testEnv.notifierGroup, testEnv.notifTopic],
-    ] as const) {
-      const ends = await admin.fetchTopicOffsets(topic);
-      const committed = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]?.partitions ?? [];
-      for (const { partition, high } of ends) {
-        const offset = Number(committed.find((p) => p.partition === partition)?.offset ?? -1);
-        // The CDC topic keeps receiving other suites' rows; the notification topic is ours alone.
-        if (topic === testEnv.notifTopic) assert.equal(Math.max(offset, 0), Number(high), `${groupId} committed ${topic}[${partition}] to the end`);
-        else assert.ok(offset >= 0, `${groupId} committed ${topic}[${partition}]`);
-      }
-    }
+    const committed = (await admin.fetchOffsets({ groupId, topics: [record.topic] }))[0]?.partitions ?? [];
+    const offset = Number(committed.find((p) => p.partition === record.partition)?.offset ?? -1);
+    assert.ok(offset > record.offset, `${groupId} committed ${record.topic}[${record.partition}] at ${offset}, not past ${record.offset}`);
   } finally {
     await admin.disconnect();
   }
