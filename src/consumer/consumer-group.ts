@@ -148,15 +148,22 @@ export async function startConsumerGroup(options: ConsumerGroupOptions): Promise
         }
       }
     }
+    function request(): void {
+      wanted = true;
+      // setImmediate lets the acknowledgements of one burst share a commit.
+      running ??= new Promise<void>((resolve) => setImmediate(resolve))
+        .then(loop)
+        .finally(() => {
+          running = undefined;
+          // An acknowledgement that arrived between the loop's last check and here must not wait for the timer.
+          if (wanted && connected) request();
+        });
+    }
     return {
-      request(): void {
-        wanted = true;
-        // setImmediate lets the acknowledgements of one burst share a commit.
-        running ??= new Promise<void>((resolve) => setImmediate(resolve)).then(loop).finally(() => (running = undefined));
-      },
+      request,
       async flush(): Promise<void> {
         await running;
-        this.request();
+        request();
         await running;
       },
     };
