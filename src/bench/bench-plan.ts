@@ -14,6 +14,7 @@ export interface BenchPlan {
   throughputEvents: number;
   pollingThroughputEvents: number;
   batchSize: number;
+  insertConcurrency: number;
   overhead: { concurrency: number; rounds: number; perRound: number };
   baselineRecords: number;
   pollingIntervalMs: number;
@@ -29,7 +30,7 @@ export interface BenchPlan {
  */
 export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): BenchPlan {
   const scenarios = new Set<ScenarioName>(only === undefined || only.length === 0 ? scenarioNames : only);
-  const shared = { pollingIntervalMs: 100, pollingBatchSize: 1_000, batchSize: 1_000, httpLoadShare: 0.8 };
+  const shared = { pollingIntervalMs: 100, pollingBatchSize: 1_000, batchSize: 1_000, insertConcurrency: 3, httpLoadShare: 0.8 };
   if (mode === 'quick') {
     return {
       ...shared,

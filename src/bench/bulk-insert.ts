@@ -9,26 +9,34 @@ export interface BulkInsertOptions {
   withUsers: boolean;
   /** Called after each committed batch with the number of rows committed so far. */
   onBatch?: (committed: number) => void;
+  /** Batches in flight at once: one connection each. */
+  concurrency?: number;
 }
 
 /**
  * Multi-row INSERTs, one transaction per batch: how a backfill or a burst reaches the outbox.
- * Each batch is one WAL transaction, which is also how Debezium sees it. Batches run one after
- * the other: the point is to feed the relay faster than it drains, not to benchmark PostgreSQL.
+ * Each batch is one WAL transaction, which is also how Debezium sees it. A few batches run at
+ * once so that the inserts outpace the relay: otherwise the relay's rate is only the insert rate.
  */
-export async function bulkInsert(db: Db, batches: readonly (readonly SyntheticRegistration[])[], { table, withUsers, onBatch }: BulkInsertOptions): Promise<void> {
+export async function bulkInsert(db: Db, batches: readonly (readonly SyntheticRegistration[])[], { table, withUsers, onBatch, concurrency = 1 }: BulkInsertOptions): Promise<void> {
   const polling = withPollingTable(db);
   let committed = 0;
-  for (const batch of batches) {
-    if (batch.length === 0) continue;
-    await polling.transaction().execute(async (trx) => {
-      if (withUsers) {
-        await trx.insertInto('users').values(batch.map(userRow)).execute();
-        await trx.insertInto('notifications').values(batch.map(notificationRow)).execute();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < batches.length) {
+        const batch = batches[next++]!;
+        if (batch.length === 0) continue;
+        await polling.transaction().execute(async (trx) => {
+          if (withUsers) {
+            await trx.insertInto('users').values(batch.map(userRow)).execute();
+            await trx.insertInto('notifications').values(batch.map(notificationRow)).execute();
+          }
+          await trx.insertInto(table).values(batch.map(outboxRow)).execute();
+        });
+        committed += batch.length;
+        onBatch?.(committed);
       }
-      await trx.insertInto(table).values(batch.map(outboxRow)).execute();
-    });
-    committed += batch.length;
-    onBatch?.(committed);
-  }
+    }),
+  );
 }

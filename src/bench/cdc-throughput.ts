@@ -12,6 +12,7 @@ import { syntheticRegistration } from './synthetic-registration.ts';
 export interface ThroughputScenario {
   events: number;
   batchSize: number;
+  insertConcurrency: number;
   drainTimeoutMs: number;
 }
 
@@ -21,7 +22,7 @@ export interface ThroughputScenario {
  * inserted too, so every event can reach SENT: a notification stage without them would
  * dead-letter every record, and zero loss could not be checked to the end.
  */
-export async function runCdcThroughput(context: BenchContext, { events, batchSize, drainTimeoutMs }: ThroughputScenario): Promise<ThroughputRun> {
+export async function runCdcThroughput(context: BenchContext, { events, batchSize, insertConcurrency, drainTimeoutMs }: ThroughputScenario): Promise<ThroughputRun> {
   const { db, watches, tag, progress } = context;
   const registrations = Array.from({ length: events }, (_, index) => syntheticRegistration(`${tag}-t`, index));
   const ids = registrations.map((registration) => registration.userId);
@@ -32,6 +33,7 @@ export async function runCdcThroughput(context: BenchContext, { events, batchSiz
   await bulkInsert(db, batchesOf(registrations, batchSize), {
     table: 'outbox_events',
     withUsers: true,
+    concurrency: insertConcurrency,
     onBatch: (committed) => {
       if (wallClockMs() - lastReport < 2_000) return;
       lastReport = wallClockMs();

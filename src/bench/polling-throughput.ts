@@ -8,14 +8,14 @@ import { insertStage, rateSince, stages, sustainedRate } from './stage-rate.ts';
 import { syntheticRegistration } from './synthetic-registration.ts';
 
 /** The same burst into outbox_events_polling, timed until the polling relay published all of it. */
-export async function runPollingThroughput(context: BenchContext, { events, batchSize, drainTimeoutMs }: ThroughputScenario): Promise<ThroughputRun> {
+export async function runPollingThroughput(context: BenchContext, { events, batchSize, insertConcurrency, drainTimeoutMs }: ThroughputScenario): Promise<ThroughputRun> {
   const { db, watches, tag, progress } = context;
   const registrations = Array.from({ length: events }, (_, index) => syntheticRegistration(`${tag}-pt`, index));
   const ids = registrations.map((registration) => registration.userId);
   const dlqBefore = dlqCount(context);
   progress(`polling throughput: inserting ${events} events in batches of ${batchSize}`);
   const started = wallClockMs();
-  await bulkInsert(db, batchesOf(registrations, batchSize), { table: 'outbox_events_polling', withUsers: false });
+  await bulkInsert(db, batchesOf(registrations, batchSize), { table: 'outbox_events_polling', withUsers: false, concurrency: insertConcurrency });
   const inserted = wallClockMs();
   progress(`  inserted all in ${((inserted - started) / 1000).toFixed(1)} s, published ${countSeen(ids, watches.polling.sightings)}; waiting for the relay`);
   await watches.polling.waitFor(ids, drainTimeoutMs, (seen) => progress(`  published ${seen}/${events}`));

@@ -129,7 +129,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
           });
         }
         await attempt('polling throughput', async () => {
-          report.throughput.push(await runPollingThroughput(context, { events: plan.pollingThroughputEvents, batchSize: plan.batchSize, drainTimeoutMs: plan.drainTimeoutMs }));
+          report.throughput.push(await runPollingThroughput(context, { events: plan.pollingThroughputEvents, batchSize: plan.batchSize, insertConcurrency: plan.insertConcurrency, drainTimeoutMs: plan.drainTimeoutMs }));
         });
       } finally {
         await relay.stop();
@@ -144,7 +144,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     }
     if (plan.scenarios.has('throughput')) {
       await attempt('cdc throughput', async () => {
-        report.throughput.unshift(await runCdcThroughput(context, { events: plan.throughputEvents, batchSize: plan.batchSize, drainTimeoutMs: plan.drainTimeoutMs }));
+        report.throughput.unshift(await runCdcThroughput(context, { events: plan.throughputEvents, batchSize: plan.batchSize, insertConcurrency: plan.insertConcurrency, drainTimeoutMs: plan.drainTimeoutMs }));
       });
     }
     if (plan.scenarios.has('overhead')) {
@@ -182,6 +182,7 @@ async function settingsOf(config: Config, plan: BenchPlan, consumerSpawned: bool
     latencyDurationMs: plan.latencyDurationMs,
     throughputEvents: plan.throughputEvents,
     batchSize: plan.batchSize,
+    insertConcurrency: plan.insertConcurrency,
     pollingIntervalMs: plan.pollingIntervalMs,
     pollingBatchSize: plan.pollingBatchSize,
     topicPartitions: config.TOPIC_PARTITIONS,
