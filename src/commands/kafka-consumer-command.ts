@@ -11,16 +11,16 @@ export function kafkaConsumerCommand(): Command {
     .action(
       runAction(async (config, options: { only?: GroupName }) => {
         const logger = createLogger(config.LOG_LEVEL, 'kafka-consumer');
-        const stopRequested = untilSignal().then((signal) => {
-          // Whatever happens during shutdown, the process is gone within the timeout.
-          setTimeout(() => {
-            logger.error({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown took too long; exiting');
-            process.exit(1);
-          }, config.SHUTDOWN_TIMEOUT_MS).unref();
-          return signal;
-        });
         const groups: GroupName[] = options.only === undefined ? ['router', 'notifier'] : [options.only];
-        return runKafkaConsumer({ config, logger, groups, stopRequested });
+        // Whatever happens during shutdown, the process is gone within the timeout; what is not
+        // committed by then is redelivered to the next run.
+        const onShutdown = (exitCode: number) => {
+          setTimeout(() => {
+            logger.error({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown took too long; exiting');
+            process.exit(exitCode === 0 ? 1 : exitCode);
+          }, config.SHUTDOWN_TIMEOUT_MS).unref();
+        };
+        return runKafkaConsumer({ config, logger, groups, stopRequested: untilSignal(), onShutdown });
       }),
     );
 }

@@ -79,7 +79,9 @@ export async function startConsumerGroup(options: ConsumerGroupOptions): Promise
   const consumer = options.createConsumer(async (event, assignment) => {
     if (event.code === KafkaJS.ErrorCodes.ERR__REVOKE_PARTITIONS) {
       // Let what is in flight finish and commit it, so the next owner repeats as little as possible.
-      await Promise.race([window.idle(), delay(rebalanceDrainMs, undefined, { ref: false })]);
+      // Not when stopping: stop() already drained, and a revoke that waits here during disconnect
+      // holds librdkafka's close, which can then hang even process.exit.
+      if (!stopping) await Promise.race([window.idle(), delay(rebalanceDrainMs, undefined, { ref: false })]);
       await commits.flush();
       for (const { topic: t, partition } of assignment) tracker.forget(t, partition);
       assigned = assigned.filter((tp) => !assignment.some((revoked) => revoked.topic === tp.topic && revoked.partition === tp.partition));

@@ -21,6 +21,11 @@ export interface RunKafkaConsumerOptions {
   groups: readonly GroupName[];
   /** Resolves when the process is asked to stop (a signal). */
   stopRequested: Promise<unknown>;
+  /**
+   * Called once when shutdown begins, with the exit code it is heading for: the caller bounds the
+   * shutdown (a handler stuck on a database lock must not keep a stalled process alive forever).
+   */
+  onShutdown?: (exitCode: number) => void;
   sender?: NotificationSender;
 }
 
@@ -31,7 +36,7 @@ const statsIntervalMs = 30_000;
  * and committed) or something makes going on unsafe: a dead-letter write failing for good, or
  * a group stalled with lag (exit code 1, so a supervisor restarts the process).
  */
-export async function runKafkaConsumer({ config, logger, groups, stopRequested, sender }: RunKafkaConsumerOptions): Promise<number> {
+export async function runKafkaConsumer({ config, logger, groups, stopRequested, onShutdown, sender }: RunKafkaConsumerOptions): Promise<number> {
   const retry: RetryPolicy = { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseDelayMs: config.RETRY_BASE_DELAY_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS };
   checkRetryBudget(config, retry);
 
@@ -100,6 +105,7 @@ export async function runKafkaConsumer({ config, logger, groups, stopRequested, 
     const reason = await Promise.race([stopRequested.then(() => 'stop requested'), failed.then((error) => error.message)]);
     logger.info({ reason }, 'shutting down: no new records, finishing in-flight ones, committing');
   } finally {
+    onShutdown?.(failure === undefined ? 0 : 1);
     for (const timer of timers) clearInterval(timer);
     await Promise.allSettled(running.map((group) => group.stop()));
     await producer.flush({ timeout: 2_000 }).catch(() => {});

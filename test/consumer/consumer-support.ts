@@ -28,7 +28,7 @@ export interface ConsumerTestEnv {
   env: Record<string, string>;
 }
 
-export async function prepareConsumerEnv(label: string): Promise<ConsumerTestEnv> {
+export async function prepareConsumerEnv(label: string, { createDlq = true }: { createDlq?: boolean } = {}): Promise<ConsumerTestEnv> {
   const id = `${label}-${Date.now().toString(36)}-${randomUUID().slice(0, 6)}`;
   const testEnv: ConsumerTestEnv = {
     notifTopic: `test.notif.${id}`,
@@ -48,10 +48,14 @@ export async function prepareConsumerEnv(label: string): Promise<ConsumerTestEnv
     LOG_LEVEL: 'info',
   };
   await withAdmin(async (admin) => {
-    await ensureTopics(admin, [testEnv.notifTopic, testEnv.dlqTopic].map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS })));
+    await createTopics(admin, createDlq ? [testEnv.notifTopic, testEnv.dlqTopic] : [testEnv.notifTopic]);
     await commitAtEnd(admin, testEnv.routerGroup, config.CDC_TOPIC);
   });
   return testEnv;
+}
+
+export async function createTopics(admin: Admin, topics: readonly string[]): Promise<void> {
+  await ensureTopics(admin, topics.map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS })));
 }
 
 export async function cleanupConsumerEnv(testEnv: ConsumerTestEnv): Promise<void> {
