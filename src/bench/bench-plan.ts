@@ -15,7 +15,7 @@ export interface BenchPlan {
   pollingThroughputEvents: number;
   batchSize: number;
   insertConcurrency: number;
-  overhead: { concurrency: number; rounds: number; perRound: number };
+  overhead: { ratePerSecond: number; concurrency: number; rounds: number; perRound: number };
   baselineRecords: number;
   pollingIntervalMs: number;
   pollingBatchSize: number;
@@ -41,7 +41,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
       httpDurationMs: 3_000,
       throughputEvents: 5_000,
       pollingThroughputEvents: 5_000,
-      overhead: { concurrency: 8, rounds: 2, perRound: 200 },
+      overhead: { ratePerSecond: 200, concurrency: 8, rounds: 2, perRound: 200 },
       baselineRecords: 5_000,
       drainTimeoutMs: 60_000,
     };
@@ -55,7 +55,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
     httpDurationMs: 20_000,
     throughputEvents: 100_000,
     pollingThroughputEvents: 100_000,
-    overhead: { concurrency: 8, rounds: 4, perRound: 1_000 },
+    overhead: { ratePerSecond: 200, concurrency: 8, rounds: 4, perRound: 1_000 },
     baselineRecords: 100_000,
     drainTimeoutMs: 300_000,
   };

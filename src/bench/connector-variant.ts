@@ -56,6 +56,7 @@ export async function startConnectorVariant(context: BenchContext, overrides: Re
   };
   await ensureTopics(admin, [{ topic, numPartitions: config.TOPIC_PARTITIONS }]);
   progress(`connector variant ${name}: ${Object.entries(overrides).map(([key, value]) => `${key}=${value}`).join(', ')}`);
+  progress(`  (removed at the end; if the bench is killed first: curl -X DELETE ${config.CONNECT_URL}/connectors/${name}, then select pg_drop_replication_slot('${slot}'))`);
   await connect.putConfig(name, variant);
   const remove = async () => {
     await connect.deleteConnector(name).catch(() => false);

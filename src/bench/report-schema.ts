@@ -62,18 +62,25 @@ const transactionLoad = z.object({
   latency: latencySummary,
 });
 
-export const writeOverheadSchema = z.object({
-  concurrency: z.number().int().positive(),
-  rounds: z.number().int().positive(),
-  hashing: z.string().min(1),
-  withOutbox: transactionLoad,
-  withoutOutbox: transactionLoad,
+const overheadComparison = {
+  without: transactionLoad,
   /** The outbox row written to a same-shape table outside the publication: the insert alone. */
-  unpublishedOutbox: transactionLoad,
+  unpublished: transactionLoad,
+  /** The real outbox: published, so Debezium and the consumer react on the same machine. */
+  with: transactionLoad,
   /** Mean transaction time with the outbox insert over without it, minus one, in percent. */
   overheadPercent: z.number(),
   unpublishedOverheadPercent: z.number(),
   throughputLossPercent: z.number(),
+};
+
+export const writeOverheadSchema = z.object({
+  hashing: z.string().min(1),
+  rounds: z.number().int().positive(),
+  /** Open loop at a fixed rate: what one registration feels. */
+  atRate: z.object({ ratePerSecond: z.number().positive(), ...overheadComparison }),
+  /** Closed loop of concurrent clients: the capacity lost at saturation. */
+  saturated: z.object({ concurrency: z.number().int().positive(), ...overheadComparison }),
 });
 
 export const kafkaBaselineSchema = z.object({
@@ -118,6 +125,7 @@ export type BenchReport = z.infer<typeof benchReportSchema>;
 export type LatencyRun = z.infer<typeof latencyRunSchema>;
 export type ThroughputRun = z.infer<typeof throughputRunSchema>;
 export type WriteOverhead = z.infer<typeof writeOverheadSchema>;
+export type OverheadLoad = z.infer<typeof transactionLoad>;
 export type KafkaBaseline = z.infer<typeof kafkaBaselineSchema>;
 export type TargetResult = z.infer<typeof targetResultSchema>;
 export type LossCheck = z.infer<typeof lossCheck>;

@@ -22,11 +22,17 @@ export function renderReportTables(report: BenchReport): string {
   }
   if (report.writeOverhead !== null) {
     const overhead = report.writeOverhead;
-    const row = (name: string, load: typeof overhead.withOutbox): Cell[] => [name, load.transactions, load.transactionsPerSecond, load.latency.mean, load.latency.p50, load.latency.p99];
+    const rows: Cell[][] = [];
+    for (const [load, comparison] of [[`${overhead.atRate.ratePerSecond}/s`, overhead.atRate], [`${overhead.saturated.concurrency} clients`, overhead.saturated]] as const) {
+      for (const [name, variant] of [['without outbox insert', comparison.without], ['outbox row, unpublished table', comparison.unpublished], ['with outbox insert (live)', comparison.with]] as const) {
+        rows.push([load, name, variant.transactions, variant.transactionsPerSecond, variant.latency.mean, variant.latency.p50, variant.latency.p99]);
+      }
+    }
+    const verdict = (comparison: Pick<typeof overhead.atRate, 'overheadPercent' | 'unpublishedOverheadPercent' | 'throughputLossPercent'>) => `${comparison.overheadPercent}% (insert alone ${comparison.unpublishedOverheadPercent}%), throughput ${-comparison.throughputLossPercent}%`;
     sections.push(
-      `Write overhead (${overhead.concurrency} clients, ${overhead.rounds} alternating rounds; ${overhead.hashing})\n` +
-        `${formatTable(['registration transaction', 'n', 'per s', 'mean', 'p50', 'p99'], [row('without outbox insert', overhead.withoutOutbox), row('outbox row, unpublished table', overhead.unpublishedOutbox), row('with outbox insert (live)', overhead.withOutbox)])}\n` +
-        `overhead: ${overhead.overheadPercent}% mean transaction time (${overhead.throughputLossPercent}% throughput); the insert alone (unpublished table): ${overhead.unpublishedOverheadPercent}%`,
+      `Write overhead (${overhead.rounds} alternating rounds; hashing ${overhead.hashing})\n` +
+        `${formatTable(['load', 'registration transaction', 'n', 'per s', 'mean ms', 'p50', 'p99'], rows)}\n` +
+        `overhead, mean transaction time: at ${overhead.atRate.ratePerSecond}/s ${verdict(overhead.atRate)}; at ${overhead.saturated.concurrency} clients ${verdict(overhead.saturated)}`,
     );
   }
   if (report.kafkaBaseline !== null) {

@@ -149,7 +149,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     }
     if (plan.scenarios.has('overhead')) {
       await attempt('write overhead', async () => {
-        progress(`write overhead: ${plan.overhead.rounds} rounds of ${plan.overhead.perRound} transactions per variant, ${plan.overhead.concurrency} clients`);
+        progress(`write overhead: ${plan.overhead.rounds} rounds of ${plan.overhead.perRound} transactions per variant, at ${plan.overhead.ratePerSecond}/s then ${plan.overhead.concurrency} clients`);
         report.writeOverhead = await runWriteOverhead(db, context.tag, { ...plan.overhead, drainTimeoutMs: plan.drainTimeoutMs }, progress);
       });
     }

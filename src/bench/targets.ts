@@ -49,8 +49,12 @@ export function evaluateTargets({ latency, throughput, writeOverhead }: TargetIn
   results.push({
     name: 'outbox write overhead',
     target: `<= ${targets.writeOverheadPercent}%`,
-    measured: writeOverhead === null ? 'not measured' : `${writeOverhead.overheadPercent.toFixed(1)}% mean tx time live (insert alone ${writeOverhead.unpublishedOverheadPercent.toFixed(1)}%)`,
-    met: writeOverhead === null ? null : writeOverhead.overheadPercent <= targets.writeOverheadPercent,
+    measured:
+      writeOverhead === null
+        ? 'not measured'
+        : `${writeOverhead.atRate.overheadPercent.toFixed(1)}% at ${writeOverhead.atRate.ratePerSecond}/s (insert alone ${writeOverhead.atRate.unpublishedOverheadPercent.toFixed(1)}%); saturated ${writeOverhead.saturated.overheadPercent.toFixed(1)}%`,
+    // Judged at the fixed rate: what a registration pays; saturation is reported beside it.
+    met: writeOverhead === null ? null : writeOverhead.atRate.overheadPercent <= targets.writeOverheadPercent,
   });
 
   for (const polling of latency.filter((run) => run.path === 'polling')) {
