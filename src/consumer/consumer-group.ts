@@ -88,7 +88,8 @@ export async function startConsumerGroup(options: ConsumerGroupOptions): Promise
       logger.info({ group: name, revoked: assignment.map((tp) => tp.partition) }, 'partitions revoked');
     } else if (event.code === KafkaJS.ErrorCodes.ERR__ASSIGN_PARTITIONS) {
       for (const { topic: t, partition } of assignment) tracker.forget(t, partition);
-      assigned = [...assigned, ...assignment.map(({ topic: t, partition }) => ({ topic: t, partition }))];
+      const added = assignment.filter((tp) => !assigned.some((mine) => mine.topic === tp.topic && mine.partition === tp.partition));
+      assigned = [...assigned, ...added.map(({ topic: t, partition }) => ({ topic: t, partition }))];
       logger.info({ group: name, assigned: assignment.map((tp) => tp.partition) }, 'partitions assigned');
       markReady();
     }

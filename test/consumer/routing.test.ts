@@ -117,6 +117,28 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
     assert.equal(sends.length, 1, 'the sender was called once');
   });
 
+  it('dead-letters a notification record whose notification does not exist, at the notify stage, without an inbox row', async () => {
+    const eventId = randomUUID();
+    const userId = randomUUID();
+    const payload = { userId, email: 'ghost@example.com', notificationId: randomUUID(), registeredAt: new Date().toISOString() };
+    const producer = createKafka(config).producer({ kafkaJS: { acks: -1 } });
+    await producer.connect();
+    try {
+      await producer.send({ topic: testEnv.notifTopic, messages: [{ key: userId, value: JSON.stringify(payload), headers: { 'event-id': eventId, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } }] });
+    } finally {
+      await producer.disconnect();
+    }
+    const dead = await readTopicUntil(testEnv.dlqTopic, 'the notification record', (read) => read.some((r) => r.headers['event-id'] === eventId));
+    const record = dead.find((r) => r.headers['event-id'] === eventId)!;
+    assert.equal(record.headers['dlq-stage'], 'notify');
+    assert.equal(record.headers['dlq-error-code'], 'NOTIFICATION_NOT_FOUND');
+    assert.equal(record.headers['dlq-original-topic'], testEnv.notifTopic);
+    assert.equal(record.headers.traceparent, '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', 'original headers are kept');
+    assert.equal(record.key, userId);
+    assert.deepEqual(JSON.parse(record.value!), payload);
+    assert.equal(await inboxCount(db, testEnv.inboxHandler, [eventId]), 0, 'the inbox row rolled back with the failed transaction');
+  });
+
   it('routes several events of one aggregate in commit order', async () => {
     const userId = randomUUID();
     const events: string[] = [];
