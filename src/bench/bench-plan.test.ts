@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { benchPlan, parseScenarios, scenarioNames } from './bench-plan.ts';
+import { benchPlan, parseRates, parseScenarios, scenarioNames } from './bench-plan.ts';
 
 test('full runs the issue sizes, quick is smaller in every dimension', () => {
   const full = benchPlan('full');
@@ -15,4 +15,10 @@ test('--only picks scenarios and refuses unknown ones', () => {
   assert.deepEqual([...benchPlan('quick', parseScenarios('latency, baseline')).scenarios], ['latency', 'baseline']);
   assert.deepEqual(parseScenarios(undefined), []);
   assert.throws(() => parseScenarios('latency,nope'), /unknown scenario nope/);
+});
+
+test('--rates takes positive numbers only', () => {
+  assert.deepEqual(parseRates('50, 1000'), [50, 1000]);
+  assert.throws(() => parseRates('50,x'), RangeError);
+  assert.throws(() => parseRates('0'), RangeError);
 });

@@ -69,3 +69,10 @@ export function parseScenarios(list: string | undefined): ScenarioName[] {
   if (unknown.length > 0) throw new RangeError(`unknown scenario ${unknown.join(', ')}: choose from ${scenarioNames.join(', ')}`);
   return names as ScenarioName[];
 }
+
+/** Parses --rates 50,200: positive numbers only. */
+export function parseRates(list: string): number[] {
+  const rates = list.split(',').map((part) => Number(part.trim()));
+  if (rates.length === 0 || rates.some((rate) => !Number.isFinite(rate) || rate <= 0)) throw new RangeError(`--rates wants positive numbers separated by commas, got ${JSON.stringify(list)}`);
+  return rates;
+}

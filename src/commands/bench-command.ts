@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { benchPlan, parseScenarios, scenarioNames } from '../bench/bench-plan.ts';
+import { benchPlan, parseRates, parseScenarios, scenarioNames } from '../bench/bench-plan.ts';
 import { parseOverrides } from '../bench/connector-variant.ts';
 import { runBench } from '../bench/run-bench.ts';
 import { progress } from '../stack/progress.ts';
@@ -11,10 +11,12 @@ export function benchCommand(): Command {
     .option('--quick', 'a small smoke run (seconds, not minutes)')
     .option('--only <scenarios>', `comma-separated subset of: ${scenarioNames.join(', ')}`)
     .option('--results <dir>', 'where the report folders go', 'bench-results')
+    .option('--rates <list>', 'latency rates per second, comma-separated (default 50,200,1000; quick 50,200)')
     .option('--connector-variant <settings>', 'also measure a temporary second connector with these settings, e.g. poll.interval.ms=10 (A/B on the same events)')
     .action(
-      runAction(async (config, options: { quick?: boolean; only?: string; results: string; connectorVariant?: string }) => {
+      runAction(async (config, options: { quick?: boolean; only?: string; results: string; rates?: string; connectorVariant?: string }) => {
         const plan = benchPlan(options.quick === true ? 'quick' : 'full', parseScenarios(options.only));
+        if (options.rates !== undefined) plan.latencyRates = parseRates(options.rates);
         if (options.connectorVariant !== undefined) plan.connectorVariant = parseOverrides(options.connectorVariant);
         progress(`bench (${plan.mode}): ${[...plan.scenarios].join(', ')}`);
         const { report, paths, table } = await runBench({ config, plan, resultsRoot: options.results, progress });
