@@ -64,6 +64,9 @@ migrate: deps ## apply the database migrations
 api-server: deps ## run the HTTP API in the foreground
 	$(CLI) api-server
 
+kafka-consumer: deps ## run the router and the notification handler in the foreground
+	$(CLI) kafka-consumer
+
 openapi: deps ## rewrite openapi/openapi.json from the code
 	$(CLI) openapi > openapi/openapi.json
 
