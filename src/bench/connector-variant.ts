@@ -5,7 +5,9 @@ import { dropReplicationSlot } from '../cdc/replication-slot.ts';
 import { AppError } from '../errors.ts';
 import { ensureTopics } from '../kafka/topics.ts';
 import type { BenchContext } from './bench-context.ts';
+import { removeBenchRows } from './cleanup.ts';
 import { correlateCdcRecord } from './correlate.ts';
+import { waitForSent } from './sent-watch.ts';
 import { syntheticRegistration, writeRegistration } from './synthetic-registration.ts';
 import { watchTopic, type TopicWatch } from './topic-watch.ts';
 
@@ -64,11 +66,13 @@ export async function startConnectorVariant(context: BenchContext, overrides: Re
     await admin.deleteTopics({ topics: [topic, `__debezium-heartbeat.${variantPrefix}`] }).catch(() => {});
   };
   let watch: TopicWatch | undefined;
+  let canaryId = '';
   try {
     await waitForConnectorRunning(connect, name, { timeoutMs: 60_000 });
     watch = await watchTopic({ brokers: config.KAFKA_BROKERS, topic, correlate: correlateCdcRecord });
     // RUNNING is not streaming yet: wait until a canary event comes through the new slot.
     const canary = syntheticRegistration(`${tag}-canary`, 0);
+    canaryId = canary.userId;
     await db.transaction().execute((trx) => writeRegistration(trx, canary));
     if ((await watch.waitFor([canary.userId], 60_000)).length > 0) throw new AppError('TIMEOUT', `connector variant ${name} streamed nothing within 60 s`);
     progress(`  variant streaming on ${topic}`);
@@ -85,6 +89,8 @@ export async function startConnectorVariant(context: BenchContext, overrides: Re
     remove: async () => {
       await running.close();
       await remove();
+      // The canary is removed once SENT, like every bench row (earlier, it would be dead-lettered).
+      if ((await waitForSent(db, [canaryId], { timeoutMs: 30_000 })).size === 1) await removeBenchRows(db, [canaryId]);
     },
   };
 }
