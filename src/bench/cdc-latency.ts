@@ -7,15 +7,16 @@ import { runPacedWrites, throwOnFailedWrites } from './paced-writes.ts';
 import { plannedCount } from './rate-schedule.ts';
 import type { LatencyRun } from './report-schema.ts';
 import { waitForSent } from './sent-watch.ts';
-import type { TopicWatch } from './topic-watch.ts';
+import type { ConnectorVariant } from './connector-variant.ts';
+import { waitForInbox } from './inbox-watch.ts';
 import { syntheticRegistration, writeRegistration } from './synthetic-registration.ts';
 
 export interface LatencyScenario {
   ratePerSecond: number;
   durationMs: number;
   drainTimeoutMs: number;
-  /** A second connector's topic relaying the same events (connector-variant.ts), measured beside. */
-  variant?: TopicWatch;
+  /** A second pipeline relaying the same events (connector-variant.ts), measured beside. */
+  variant?: ConnectorVariant;
 }
 
 /**
@@ -27,12 +28,15 @@ export async function runCdcLatency(context: BenchContext, { ratePerSecond, dura
   const { db, watches, tag, progress } = context;
   const count = plannedCount(ratePerSecond, durationMs);
   const dlqBefore = dlqCount(context);
+  const variantDlqBefore = variant?.dlq.records() ?? 0;
   progress(`cdc latency ${ratePerSecond}/s: writing ${count} registrations`);
+  const eventIdOfUser = new Map<string, string>();
   const writes = await runPacedWrites({
     count,
     ratePerSecond,
     write: async (index) => {
       const registration = syntheticRegistration(`${tag}-l${ratePerSecond}`, index);
+      eventIdOfUser.set(registration.userId, registration.eventId);
       await db.transaction().execute((trx) => writeRegistration(trx, registration));
       return registration.userId;
     },
@@ -42,15 +46,23 @@ export async function runCdcLatency(context: BenchContext, { ratePerSecond, dura
   const { ids, commits } = writes;
   progress(`  achieved ${writes.achievedRatePerSecond.toFixed(0)}/s; waiting for the pipeline`);
   await watches.cdc.waitFor(ids, drainTimeoutMs);
-  await variant?.waitFor(ids, drainTimeoutMs);
   await watches.routed.waitFor(ids, drainTimeoutMs, (seen) => progress(`  routed ${seen}/${ids.length}`));
-  const sentAt = await waitForSent(db, ids, { timeoutMs: drainTimeoutMs, onProgress: (sent) => progress(`  SENT ${sent}/${ids.length}`) });
+  // With a variant pipeline, both notifiers write sent_at: each one's own inbox row says when it did.
+  const sentAt =
+    variant === undefined
+      ? await waitForSent(db, ids, { timeoutMs: drainTimeoutMs, onProgress: (sent) => progress(`  SENT ${sent}/${ids.length}`) })
+      : await waitForInbox(db, context.config.NOTIFIER_INBOX_HANDLER, eventIdOfUser, { timeoutMs: drainTimeoutMs });
+  const variantSent = variant === undefined ? undefined : await waitForInbox(db, variant.handler, eventIdOfUser, { timeoutMs: drainTimeoutMs });
   const cdc = watches.cdc.sightings;
   const routed = watches.routed.sightings;
   const commit = (id: string) => commits.get(id);
   const endPoints: Record<string, ReadonlyMap<string, unknown>> = { cdc, routed, sent: sentAt };
-  if (variant !== undefined) endPoints.variant = variant.sightings;
-  const loss = checkLoss(ids, endPoints, watches.dlq.sightings, dlqCount(context) - dlqBefore);
+  let deadLettered: ReadonlySet<string> | ReadonlyMap<string, unknown> = watches.dlq.sightings;
+  if (variant !== undefined && variantSent !== undefined) {
+    Object.assign(endPoints, { variantCdc: variant.watch.sightings, variantRouted: variant.routed.sightings, variantSent });
+    deadLettered = new Set(ids.filter((id) => watches.dlq.sightings.has(id) || variant.dlq.sightings.has(id)));
+  }
+  const loss = checkLoss(ids, endPoints, deadLettered, dlqCount(context) - dlqBefore + (variant === undefined ? 0 : variant.dlq.records() - variantDlqBefore));
   const run: LatencyRun = {
     path: 'cdc',
     targetRatePerSecond: ratePerSecond,
@@ -61,7 +73,13 @@ export async function runCdcLatency(context: BenchContext, { ratePerSecond, dura
       measureHop(hops.cdcTimestamp, ids, commit, (id) => cdc.get(id)?.timestampMs),
       measureHop(hops.routedArrival, ids, commit, (id) => routed.get(id)?.arrivalMs),
       measureHop(hops.sent, ids, commit, (id) => sentAt.get(id)),
-      ...(variant === undefined ? [] : [measureHop(hops.variantArrival, ids, commit, (id) => variant.sightings.get(id)?.arrivalMs)]),
+      ...(variant === undefined || variantSent === undefined
+        ? []
+        : [
+            measureHop(hops.variantArrival, ids, commit, (id) => variant.watch.sightings.get(id)?.arrivalMs),
+            measureHop(hops.variantRouted, ids, commit, (id) => variant.routed.sightings.get(id)?.arrivalMs),
+            measureHop(hops.variantSent, ids, commit, (id) => variantSent.get(id)),
+          ]),
       measureHop(stageHops.walToCdc, ids, (id) => cdc.get(id)?.sourceTsMs, (id) => cdc.get(id)?.arrivalMs),
       measureHop(stageHops.router, ids, (id) => cdc.get(id)?.arrivalMs, (id) => routed.get(id)?.arrivalMs),
       measureHop(stageHops.notifier, ids, (id) => routed.get(id)?.arrivalMs, (id) => sentAt.get(id)),

@@ -27,8 +27,18 @@ export async function ensureConsumer(admin: Admin, config: Config, { logPath, pr
     return { spawned: false, stop: async () => {} };
   }
   progress(`kafka-consumer: none running; starting one (log: ${logPath})`);
+  const stop = await spawnConsumer(admin, { env: { LOG_LEVEL: config.LOG_LEVEL }, groups, logPath, timeoutMs });
+  return { spawned: true, stop };
+}
+
+/**
+ * Runs `cli kafka-consumer` as a child process with these environment overrides (the log level
+ * too: the log sender writes one line per notification, part of what production pays) and resolves once
+ * its groups have members; the result stops it (SIGTERM, then SIGKILL after 20 s).
+ */
+export async function spawnConsumer(admin: Admin, { env, groups, logPath, timeoutMs = 60_000 }: { env: Record<string, string>; groups: string[]; logPath: string; timeoutMs?: number }): Promise<() => Promise<void>> {
   const log = createWriteStream(logPath);
-  const child = spawn(process.execPath, [cliPath, 'kafka-consumer'], { env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, 'kafka-consumer'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = once(child, 'exit');
@@ -41,7 +51,7 @@ export async function ensureConsumer(admin: Admin, config: Config, { logPath, pr
     }
     await delay(500);
   }
-  return { spawned: true, stop: () => stopChild(child, exited) };
+  return () => stopChild(child, exited);
 }
 
 /**

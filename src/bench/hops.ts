@@ -15,6 +15,8 @@ export const hops = {
   httpRequest: 'HTTP request -> 201',
   /** The same events through a temporary second connector with proposed settings (--connector-variant). */
   variantArrival: 'commit -> variant dbz topic (arrival)',
+  variantRouted: 'commit -> variant routed topic (arrival)',
+  variantSent: 'commit -> variant SENT (inbox.processed_at)',
 } as const;
 
 export type HopName = (typeof hops)[keyof typeof hops];

@@ -24,7 +24,7 @@ import { runPollingThroughput } from './polling-throughput.ts';
 import { writeReportFiles, type ReportPaths } from './report-files.ts';
 import type { BenchReport } from './report-schema.ts';
 import { evaluateTargets } from './targets.ts';
-import { watchTopic } from './topic-watch.ts';
+import { watchTopics, type TopicWatch } from './topic-watch.ts';
 import { runWriteOverhead } from './write-overhead.ts';
 
 export const pollingTopic = 'bench.polling.outbox_events';
@@ -75,13 +75,15 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     await ensurePollingTable(db);
     await ensureTopics(admin, [{ topic: pollingTopic, numPartitions: config.TOPIC_PARTITIONS }]);
     const brokers = config.KAFKA_BROKERS;
-    const watches = {
-      cdc: await watchTopic({ brokers, topic: config.CDC_TOPIC, correlate: correlateCdcRecord }),
-      routed: await watchTopic({ brokers, topic: config.USER_REGISTRATION_TOPIC, correlate: correlateByKey }),
-      dlq: await watchTopic({ brokers, topic: config.DLQ_TOPIC, correlate: correlateDeadLetter }),
-      polling: await watchTopic({ brokers, topic: pollingTopic, correlate: correlateByKey }),
-    };
-    for (const watch of Object.values(watches)) closers.push(() => watch.close());
+    const watched = await watchTopics(brokers, [
+      { topic: config.CDC_TOPIC, correlate: correlateCdcRecord },
+      { topic: config.USER_REGISTRATION_TOPIC, correlate: correlateByKey },
+      { topic: config.DLQ_TOPIC, correlate: correlateDeadLetter },
+      { topic: pollingTopic, correlate: correlateByKey },
+    ]);
+    closers.push(() => watched.close());
+    const [cdc, routed, dlq, polling] = watched.watches as [TopicWatch, TopicWatch, TopicWatch, TopicWatch];
+    const watches = { cdc, routed, dlq, polling };
     const context: BenchContext = { config, db, kafka, admin, watches, tag: `${startedAt.getTime().toString(36)}${randomBytes(2).toString('hex')}`, progress };
 
     const needsPipeline = ['latency', 'http', 'throughput', 'overhead'].some((name) => plan.scenarios.has(name as never));
@@ -104,14 +106,14 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
       let variant: ConnectorVariant | undefined;
       if (plan.connectorVariant !== undefined) {
         await attempt('connector variant', async () => {
-          variant = await startConnectorVariant(context, plan.connectorVariant!);
+          variant = await startConnectorVariant(context, plan.connectorVariant!, { logPath: path.join(directory, 'variant-kafka-consumer.log') });
           report.connectorVariant = { overrides: variant.overrides };
         });
       }
       try {
         for (const ratePerSecond of plan.latencyRates) {
           await attempt(`cdc latency ${ratePerSecond}/s`, async () => {
-            report.latency.push(await runCdcLatency(context, { ratePerSecond, durationMs: plan.latencyDurationMs, drainTimeoutMs: plan.drainTimeoutMs, variant: variant?.watch }));
+            report.latency.push(await runCdcLatency(context, { ratePerSecond, durationMs: plan.latencyDurationMs, drainTimeoutMs: plan.drainTimeoutMs, variant }));
           });
         }
       } finally {

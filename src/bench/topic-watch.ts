@@ -29,17 +29,29 @@ export interface TopicWatch {
   valueBytes: () => number;
   /** Resolves with the ids still missing when all arrived or the time ran out. */
   waitFor: (ids: readonly string[], timeoutMs: number, onProgress?: (seen: number) => void) => Promise<string[]>;
+}
+
+export interface TopicWatchSpec {
+  topic: string;
+  correlate: Correlate;
+}
+
+export interface TopicWatches {
+  watches: TopicWatch[];
   close: () => Promise<void>;
 }
 
 type Consumer = InstanceType<typeof kafka.KafkaConsumer>;
 
 /**
- * Watches a topic from its current end by assigning every partition (no group, no commits), so
+ * Watches topics from their current end by assigning every partition (no group, no commits), so
  * watching changes nothing any consumer group sees, and no record written after the call can be
  * missed: the start offsets are the high watermarks read before anything is written.
+ * ONE consumer for all the topics: each blocking consume() call holds a thread of libuv's pool
+ * (4 threads by default) while it waits, so one consumer per topic would queue the watchers
+ * behind each other, delay arrivals by up to the consume timeout, and starve scrypt.
  */
-export async function watchTopic({ brokers, topic, correlate }: { brokers: string; topic: string; correlate: Correlate }): Promise<TopicWatch> {
+export async function watchTopics(brokers: string, specs: readonly TopicWatchSpec[]): Promise<TopicWatches> {
   const consumer: Consumer = new kafka.KafkaConsumer(
     {
       'bootstrap.servers': brokers,
@@ -53,65 +65,73 @@ export async function watchTopic({ brokers, topic, correlate }: { brokers: strin
     { 'auto.offset.reset': 'earliest' },
   );
   const metadata = await new Promise<kafka.Metadata>((resolve, reject) =>
-    consumer.connect({ topic, timeout: 5_000 }, (error, data) => (error ? reject(new AppError('KAFKA_UNAVAILABLE', `cannot reach Kafka at ${brokers}: ${error.message}`, { cause: error })) : resolve(data))),
+    consumer.connect({ timeout: 5_000 }, (error, data) => (error ? reject(new AppError('KAFKA_UNAVAILABLE', `cannot reach Kafka at ${brokers}: ${error.message}`, { cause: error })) : resolve(data))),
   );
-  const partitions = metadata.topics.find((entry) => entry.name === topic)?.partitions.map((partition) => partition.id) ?? [];
-  if (partitions.length === 0) {
-    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
-    throw new AppError('NOT_FOUND', `topic ${topic} does not exist (make up creates the application topics)`);
+  const assignment: Array<{ topic: string; partition: number; offset: number }> = [];
+  for (const { topic } of specs) {
+    const partitions = metadata.topics.find((entry) => entry.name === topic)?.partitions.map((partition) => partition.id) ?? [];
+    if (partitions.length === 0) {
+      await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+      throw new AppError('NOT_FOUND', `topic ${topic} does not exist (make up creates the application topics)`);
+    }
+    for (const partition of partitions) assignment.push({ topic, partition, offset: await highWatermark(consumer, topic, partition) });
   }
-  const starts = await Promise.all(partitions.map((partition) => highWatermark(consumer, topic, partition)));
-  consumer.assign(partitions.map((partition, index) => ({ topic, partition, offset: starts[index]! })));
+  consumer.assign(assignment);
   // Without this, consume(n) waits up to the timeout for EACH of the n records, so a steady trickle
-  // is held back until n records or a long enough gap: arrival times would be off by up to a
-  // second. The KafkaJS layer of the same client sets it the same way (not in the typings).
+  // is held back until n records or a long enough gap: arrival times would be off by up to the
+  // timeout. The KafkaJS layer of the same client sets it the same way (not in the typings).
   (consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage(value: boolean): void }).setDefaultIsTimeoutOnlyForFirstMessage(true);
-  consumer.setDefaultConsumeTimeout(100);
+  consumer.setDefaultConsumeTimeout(50);
 
-  const sightings = new Map<string, Sighting>();
-  let records = 0;
-  let duplicates = 0;
-  let valueBytes = 0;
   let stopped = false;
   let failure: unknown;
+  const states = new Map(specs.map(({ topic, correlate }) => [topic, { correlate, sightings: new Map<string, Sighting>(), records: 0, duplicates: 0, valueBytes: 0 }]));
   const loop = (async () => {
     while (!stopped) {
       const messages = await new Promise<Message[]>((resolve, reject) => consumer.consume(2_000, (error, batch) => (error ? reject(error) : resolve(batch))));
       const arrivalMs = Date.now();
       for (const message of messages) {
-        records++;
-        valueBytes += message.value?.length ?? 0;
-        const found = correlate(message);
+        const state = states.get(message.topic);
+        if (state === undefined) continue;
+        state.records++;
+        state.valueBytes += message.value?.length ?? 0;
+        const found = state.correlate(message);
         if (found === null) continue;
-        if (sightings.has(found.id)) duplicates++;
-        else sightings.set(found.id, { arrivalMs, timestampMs: message.timestamp ?? Number.NaN, sourceTsMs: found.sourceTsMs ?? null });
+        if (state.sightings.has(found.id)) state.duplicates++;
+        else state.sightings.set(found.id, { arrivalMs, timestampMs: message.timestamp ?? Number.NaN, sourceTsMs: found.sourceTsMs ?? null });
       }
     }
   })().catch((error: unknown) => {
     failure = error;
   });
 
-  return {
-    topic,
-    sightings,
-    records: () => records,
-    duplicates: () => duplicates,
-    valueBytes: () => valueBytes,
-    waitFor: async (ids, timeoutMs, onProgress) => {
-      const deadline = Date.now() + timeoutMs;
-      let lastReport = Date.now();
-      let missing = ids.filter((id) => !sightings.has(id));
-      while (missing.length > 0 && Date.now() < deadline) {
-        if (failure !== undefined) throw new AppError('KAFKA_UNAVAILABLE', `watching ${topic} failed: ${(failure as Error).message}`, { cause: failure });
-        await delay(50);
-        missing = missing.filter((id) => !sightings.has(id));
-        if (onProgress !== undefined && Date.now() - lastReport >= 2_000) {
-          lastReport = Date.now();
-          onProgress(ids.length - missing.length);
+  const watches = specs.map(({ topic }): TopicWatch => {
+    const state = states.get(topic)!;
+    return {
+      topic,
+      sightings: state.sightings,
+      records: () => state.records,
+      duplicates: () => state.duplicates,
+      valueBytes: () => state.valueBytes,
+      waitFor: async (ids, timeoutMs, onProgress) => {
+        const deadline = Date.now() + timeoutMs;
+        let lastReport = Date.now();
+        let missing = ids.filter((id) => !state.sightings.has(id));
+        while (missing.length > 0 && Date.now() < deadline) {
+          if (failure !== undefined) throw new AppError('KAFKA_UNAVAILABLE', `watching ${topic} failed: ${(failure as Error).message}`, { cause: failure });
+          await delay(50);
+          missing = missing.filter((id) => !state.sightings.has(id));
+          if (onProgress !== undefined && Date.now() - lastReport >= 2_000) {
+            lastReport = Date.now();
+            onProgress(ids.length - missing.length);
+          }
         }
-      }
-      return missing;
-    },
+        return missing;
+      },
+    };
+  });
+  return {
+    watches,
     close: async () => {
       stopped = true;
       await loop;
