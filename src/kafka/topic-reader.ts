@@ -64,6 +64,9 @@ export async function openTopicReader({ brokers, topic, from, pollMs = 200 }: To
   // Next offset to read per partition: what readToEnd compares with the high watermark.
   const positions = new Map(starts);
   consumer.setDefaultConsumeTimeout(pollMs);
+  // Otherwise consume(n) waits up to pollMs for EACH record, holding a steady trickle back until n
+  // arrive or a gap opens. The method exists at run time but is missing from the package's types.
+  (consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage: (only: boolean) => void }).setDefaultIsTimeoutOnlyForFirstMessage(true);
   consumer.assign(partitions.map((partition) => ({ topic, partition, offset: starts.get(partition)! })));
   const poll = () =>
     new Promise<TopicRecord[]>((resolve, reject) => {
