@@ -89,6 +89,10 @@ export async function runKafkaConsumer({ config, logger, groups, stopRequested, 
           ...common,
           name: 'notifier',
           stage: 'notify',
+          // Each record in flight holds one transaction: more than the pool has connections would only
+          // queue on the pool, and a wait past its connect timeout reads as DATABASE_UNAVAILABLE,
+          // retried and, under a large enough backlog, dead-lettered although nothing is wrong.
+          maxInFlight: Math.min(config.MAX_IN_FLIGHT, config.DATABASE_POOL_MAX),
           topic: config.USER_REGISTRATION_TOPIC,
           logger: notifierLogger,
           createConsumer: (onRebalance) => createGroupConsumer(kafka, config, config.NOTIFIER_GROUP_ID, onRebalance),
