@@ -9,6 +9,7 @@ import { createKafka, type Admin } from '../../src/kafka/client.ts';
 import { openTopicReader, readUntil, type TopicRecord } from '../../src/kafka/topic-reader.ts';
 import { ensureTopics } from '../../src/kafka/topics.ts';
 import { writeOutboxEvent } from '../../src/outbox/write-outbox-event.ts';
+import { eventually } from '../support/eventually.ts';
 
 export const config: Config = loadConfig();
 const root = new URL('../../', import.meta.url);
@@ -263,15 +264,4 @@ export async function inboxCount(db: Db, handler: string, eventIds: readonly str
     .where('event_id', 'in', [...eventIds])
     .executeTakeFirstOrThrow();
   return Number(row.count);
-}
-
-/** Polls until `check` returns a value, failing with `what` at the deadline. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 15_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }

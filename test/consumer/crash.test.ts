@@ -3,10 +3,10 @@ import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { Db } from '../../src/db/database.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { eventually } from '../support/eventually.ts';
 import {
   cleanupConsumerEnv,
   config,
-  eventually,
   inboxCount,
   insertRegistration,
   notificationStatuses,

@@ -10,8 +10,9 @@ import type { Db } from '../../src/db/database.ts';
 import type { TraceFacts, TraceReport } from '../../src/observe/trace-verdict.ts';
 import { hashPassword } from '../../src/users/password-hash.ts';
 import { registerUser } from '../../src/users/register-user.ts';
-import { eventually, runCli } from '../support/cli.ts';
+import { runCli } from '../support/cli.ts';
 import { openTestDatabase, uniqueEmail } from '../support/database.ts';
+import { eventually } from '../support/eventually.ts';
 
 const config = loadConfig();
 const connect = createConnectClient(config.CONNECT_URL);
