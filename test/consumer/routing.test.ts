@@ -5,6 +5,7 @@ import { createKafka } from '../../src/kafka/client.ts';
 import type { TopicRecord } from '../../src/kafka/topic-reader.ts';
 import type { Db } from '../../src/db/database.ts';
 import { openTestDatabase } from '../support/database.ts';
+import { eventually } from '../support/eventually.ts';
 import {
   cleanupConsumerEnv,
   config,
@@ -132,11 +133,38 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
     const record = dead.find((r) => r.headers['event-id'] === eventId)!;
     assert.equal(record.headers['dlq-stage'], 'notify');
     assert.equal(record.headers['dlq-error-code'], 'NOTIFICATION_NOT_FOUND');
+    assert.equal(record.headers['dlq-attempts'], String(config.RETRY_MAX_ATTEMPTS), 'a missing row is looked for again before it is given up');
     assert.equal(record.headers['dlq-original-topic'], testEnv.notifTopic);
     assert.equal(record.headers.traceparent, '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', 'original headers are kept');
     assert.equal(record.key, userId);
     assert.deepEqual(JSON.parse(record.value!), payload);
     assert.equal(await inboxCount(db, testEnv.inboxHandler, [eventId]), 0, 'the inbox row rolled back with the failed transaction');
+  });
+
+  it('delivers a notification whose row becomes visible only after its record arrived', async () => {
+    // The window between a commit reaching the WAL (and so Debezium) and becoming visible to new
+    // snapshots, widened to 300 ms: the record is there before the row is.
+    const eventId = randomUUID();
+    const userId = randomUUID();
+    const notificationId = randomUUID();
+    const email = `late-${eventId}@example.com`;
+    const payload = { userId, email, notificationId, registeredAt: new Date().toISOString() };
+    const producer = createKafka(config).producer({ kafkaJS: { acks: -1 } });
+    await producer.connect();
+    try {
+      await producer.send({ topic: testEnv.notifTopic, messages: [{ key: userId, value: JSON.stringify(payload), headers: { 'event-id': eventId } }] });
+    } finally {
+      await producer.disconnect();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await db.transaction().execute(async (trx) => {
+      await trx.insertInto('users').values({ id: userId, email, password_hash: 'x' }).execute();
+      await trx.insertInto('notifications').values({ id: notificationId, user_id: userId, type: 'USER_REGISTRATION', message: 'welcome' }).execute();
+    });
+    await eventually('the late notification to be SENT', async () => ((await notificationStatuses(db, [notificationId])).get(notificationId)?.status === 'SENT' ? true : undefined), 15_000);
+    assert.equal(await inboxCount(db, testEnv.inboxHandler, [eventId]), 1);
+    const dead = await readWholeTopic(testEnv.dlqTopic);
+    assert.equal(dead.filter((r) => r.headers['event-id'] === eventId).length, 0, 'nothing dead-lettered');
   });
 
   it('routes several events of one aggregate in commit order', async () => {
