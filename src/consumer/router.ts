@@ -1,6 +1,7 @@
 import type { OutboxEventRecord } from '../cdc/debezium-envelope.ts';
 import { AppError } from '../errors.ts';
 import { eventCatalog, isEventType, topicOf, type TopicSetting } from '../outbox/event-catalog.ts';
+import { isValidTraceparent } from '../outbox/trace-context.ts';
 import { eventHeaders } from './record-headers.ts';
 
 /** What the producer sends for one routed event. */
@@ -12,9 +13,6 @@ export interface RoutedRecord {
 }
 
 export type RouteResult = { kind: 'route'; record: RoutedRecord } | { kind: 'error'; error: AppError };
-
-// W3C trace-context version 00: version-traceid-parentid-flags.
-const traceparentPattern = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /**
  * Decides where an outbox event goes and what it carries. The destination comes from the
@@ -47,7 +45,7 @@ export function routeEvent(event: OutboxEventRecord, topics: Readonly<Record<Top
     [eventHeaders.occurredAt]: event.createdAt,
   };
   // A malformed trace header is dropped, not fatal: tracing is best effort, the event is valid.
-  if (event.traceparent !== null && traceparentPattern.test(event.traceparent)) headers[eventHeaders.traceparent] = event.traceparent;
+  if (event.traceparent !== null && isValidTraceparent(event.traceparent)) headers[eventHeaders.traceparent] = event.traceparent;
 
   return {
     kind: 'route',
