@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import type { Admin } from '../kafka/client.ts';
+import { partitionLags, totalLag } from '../kafka/partition-lag.ts';
 
 export interface ConsumerHandle {
   /** True when the bench started its own `cli kafka-consumer` because none was running. */
@@ -62,7 +63,7 @@ export async function waitForCaughtUp(admin: Admin, config: Config, { progress, 
   const deadline = Date.now() + timeoutMs;
   let lastReport = 0;
   for (;;) {
-    const lags = await Promise.all([groupLag(admin, config.ROUTER_GROUP_ID, config.CDC_TOPIC), groupLag(admin, config.NOTIFIER_GROUP_ID, config.USER_REGISTRATION_TOPIC)]);
+    const lags = (await Promise.all([partitionLags(admin, config.ROUTER_GROUP_ID, config.CDC_TOPIC), partitionLags(admin, config.NOTIFIER_GROUP_ID, config.USER_REGISTRATION_TOPIC)])).map(totalLag);
     if (lags.every((lag) => lag === 0)) return;
     if (Date.now() > deadline) throw new AppError('TIMEOUT', `the consumer groups still lag (${lags.join(', ')} records) after ${timeoutMs / 1000} s`);
     if (Date.now() - lastReport > 5_000) {
@@ -71,15 +72,6 @@ export async function waitForCaughtUp(admin: Admin, config: Config, { progress, 
     }
     await delay(500);
   }
-}
-
-async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic], timeout: 5_000 })]);
-  const position = new Map((committed.find((entry) => entry.topic === topic)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-  return ends.reduce((sum, { partition, high, low }) => {
-    const at = position.get(partition) ?? -1;
-    return sum + Math.max(0, Number(high) - (at >= 0 ? at : Number(low)));
-  }, 0);
 }
 
 async function groupsHaveMembers(admin: Admin, groups: string[]): Promise<boolean> {

@@ -4,6 +4,7 @@ import { slotStatus } from '../cdc/replication-slot.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { createKafka, type Admin } from '../kafka/client.ts';
+import { partitionLags } from '../kafka/partition-lag.ts';
 import { withAdmin } from '../kafka/topics.ts';
 import type { PipelineSnapshot } from './pipeline-status.ts';
 
@@ -46,17 +47,7 @@ async function kafkaStatus(admin: Admin, config: Config): Promise<Pick<PipelineS
     [
       { groupId: config.ROUTER_GROUP_ID, topic: config.CDC_TOPIC },
       { groupId: config.NOTIFIER_GROUP_ID, topic: config.USER_REGISTRATION_TOPIC },
-    ].map(async ({ groupId, topic }) => {
-      const [ends, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
-      const committedBy = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      const partitions = ends.map(({ partition, high, low }) => {
-        const offset = committedBy.get(partition);
-        // -1: the group never committed here; everything still on the partition is its lag.
-        const position = offset === undefined || offset < 0 ? Number(low) : offset;
-        return { partition, committed: offset === undefined || offset < 0 ? null : offset, high: Number(high), lag: Math.max(0, Number(high) - position) };
-      });
-      return { groupId, topic, partitions: partitions.sort((a, b) => a.partition - b.partition) };
-    }),
+    ].map(async ({ groupId, topic }) => ({ groupId, topic, partitions: await partitionLags(admin, groupId, topic) })),
   );
   const dlq = await admin.fetchTopicOffsets(config.DLQ_TOPIC);
   return { groups, deadLetter: { topic: config.DLQ_TOPIC, depth: dlq.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0) } };
