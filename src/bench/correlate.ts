@@ -1,4 +1,4 @@
-import type { Message } from '@confluentinc/kafka-javascript';
+import type { TopicRecord } from '../kafka/topic-reader.ts';
 import type { Correlation } from './topic-watch.ts';
 
 // Every hop is joined on the aggregate (user) id: it is the record key on the CDC topic (Debezium
@@ -6,7 +6,7 @@ import type { Correlation } from './topic-watch.ts';
 // registrations only learn the user id from the 201 response.
 
 /** dbz.public.outbox_events: key {"aggregate_id": ...}; value = envelope with source.ts_ms. */
-export function correlateCdcRecord(message: Pick<Message, 'key' | 'value'>): Correlation | null {
+export function correlateCdcRecord(message: Pick<TopicRecord, 'key' | 'value'>): Correlation | null {
   const key = parseJson(message.key);
   const fromKey = isRecord(key) && typeof key.aggregate_id === 'string' ? key.aggregate_id : typeof key === 'string' ? key : null;
   const envelope = parseJson(message.value);
@@ -19,26 +19,26 @@ export function correlateCdcRecord(message: Pick<Message, 'key' | 'value'>): Cor
 }
 
 /** Records keyed by the plain aggregate id: the routed topic and the polling relay's topic. */
-export function correlateByKey(message: Pick<Message, 'key'>): Correlation | null {
-  if (message.key === null || message.key === undefined) return null;
-  const id = message.key.toString();
+export function correlateByKey(message: Pick<TopicRecord, 'key'>): Correlation | null {
+  if (message.key === null) return null;
+  const id = message.key;
   return id === '' ? null : { id };
 }
 
 const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 /** Dead-letter records keep the original key, whichever stage failed: find the aggregate id in it. */
-export function correlateDeadLetter(message: Pick<Message, 'key'>): Correlation | null {
-  const match = message.key === null || message.key === undefined ? null : uuidPattern.exec(message.key.toString());
+export function correlateDeadLetter(message: Pick<TopicRecord, 'key'>): Correlation | null {
+  const match = message.key === null ? null : uuidPattern.exec(message.key);
   return match === null ? null : { id: match[0].toLowerCase() };
 }
 
-function parseJson(raw: Buffer | string | null | undefined): unknown {
-  if (raw === null || raw === undefined || raw.length === 0) return null;
+function parseJson(raw: string | null): unknown {
+  if (raw === null || raw.length === 0) return null;
   try {
-    return JSON.parse(raw.toString());
+    return JSON.parse(raw);
   } catch {
-    return raw.toString();
+    return raw;
   }
 }
 

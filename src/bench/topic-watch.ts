@@ -1,6 +1,6 @@
-import kafka, { type Message } from '@confluentinc/kafka-javascript';
 import { setTimeout as delay } from 'node:timers/promises';
 import { AppError } from '../errors.ts';
+import { openTopicReader, type TopicRecord } from '../kafka/topic-reader.ts';
 
 /** When and how an event first showed up on a topic. */
 export interface Sighting {
@@ -18,7 +18,7 @@ export interface Correlation {
 }
 
 /** Finds the event a record belongs to; null for records that are not ours to count. */
-export type Correlate = (message: Message) => Correlation | null;
+export type Correlate = (record: TopicRecord) => Correlation | null;
 
 export interface TopicWatch {
   topic: string;
@@ -41,64 +41,32 @@ export interface TopicWatches {
   close: () => Promise<void>;
 }
 
-type Consumer = InstanceType<typeof kafka.KafkaConsumer>;
-
 /**
- * Watches topics from their current end by assigning every partition (no group, no commits), so
- * watching changes nothing any consumer group sees, and no record written after the call can be
- * missed: the start offsets are the high watermarks read before anything is written.
- * ONE consumer for all the topics: each blocking consume() call holds a thread of libuv's pool
- * (4 threads by default) while it waits, so one consumer per topic would queue the watchers
- * behind each other, delay arrivals by up to the consume timeout, and starve scrypt.
+ * Watches topics from their current end (the high watermarks read before anything is written, so
+ * no record written after the call is missed), without a group or commits.
+ * ONE reader for all the topics: each blocking consume() call holds a thread of libuv's pool
+ * (4 threads by default) while it waits, so one reader per topic would queue the watchers behind
+ * each other, delay arrivals by up to the poll timeout, and starve scrypt.
  */
 export async function watchTopics(brokers: string, specs: readonly TopicWatchSpec[]): Promise<TopicWatches> {
-  const consumer: Consumer = new kafka.KafkaConsumer(
-    {
-      'bootstrap.servers': brokers,
-      'group.id': `bench-watch-${process.pid}-${Date.now()}`,
-      'enable.auto.commit': false,
-      'enable.auto.offset.store': false,
-      // The broker answers a fetch as soon as one byte is there; this only bounds an idle fetch.
-      'fetch.wait.max.ms': 10,
-      'socket.connection.setup.timeout.ms': 5_000,
-    },
-    { 'auto.offset.reset': 'earliest' },
-  );
-  const metadata = await new Promise<kafka.Metadata>((resolve, reject) =>
-    consumer.connect({ timeout: 5_000 }, (error, data) => (error ? reject(new AppError('KAFKA_UNAVAILABLE', `cannot reach Kafka at ${brokers}: ${error.message}`, { cause: error })) : resolve(data))),
-  );
-  const assignment: Array<{ topic: string; partition: number; offset: number }> = [];
-  for (const { topic } of specs) {
-    const partitions = metadata.topics.find((entry) => entry.name === topic)?.partitions.map((partition) => partition.id) ?? [];
-    if (partitions.length === 0) {
-      await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
-      throw new AppError('NOT_FOUND', `topic ${topic} does not exist (make up creates the application topics)`);
-    }
-    for (const partition of partitions) assignment.push({ topic, partition, offset: await highWatermark(consumer, topic, partition) });
-  }
-  consumer.assign(assignment);
-  // Without this, consume(n) waits up to the timeout for EACH of the n records, so a steady trickle
-  // is held back until n records or a long enough gap: arrival times would be off by up to the
-  // timeout. The KafkaJS layer of the same client sets it the same way (not in the typings).
-  (consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage(value: boolean): void }).setDefaultIsTimeoutOnlyForFirstMessage(true);
-  consumer.setDefaultConsumeTimeout(50);
+  const reader = await openTopicReader({ brokers, topic: specs.map((spec) => spec.topic), from: 'end', pollMs: 50 });
 
   let stopped = false;
   let failure: unknown;
   const states = new Map(specs.map(({ topic, correlate }) => [topic, { correlate, sightings: new Map<string, Sighting>(), records: 0, duplicates: 0, valueBytes: 0 }]));
   const loop = (async () => {
     while (!stopped) {
-      const messages = await new Promise<Message[]>((resolve, reject) => consumer.consume(2_000, (error, batch) => (error ? reject(error) : resolve(batch))));
+      const records = await reader.poll();
       const arrivalMs = Date.now();
-      for (const message of messages) {
-        const state = states.get(message.topic);
+      for (const record of records) {
+        const state = states.get(record.topic);
         if (state === undefined) continue;
         state.records++;
-        state.valueBytes += message.value?.length ?? 0;
-        const found = state.correlate(message);
+        state.valueBytes += record.value === null ? 0 : Buffer.byteLength(record.value);
+        const found = state.correlate(record);
         if (found === null) continue;
         if (state.sightings.has(found.id)) state.duplicates++;
-        else state.sightings.set(found.id, { arrivalMs, timestampMs: message.timestamp ?? Number.NaN, sourceTsMs: found.sourceTsMs ?? null });
+        else state.sightings.set(found.id, { arrivalMs, timestampMs: record.timestamp, sourceTsMs: found.sourceTsMs ?? null });
       }
     }
   })().catch((error: unknown) => {
@@ -135,11 +103,7 @@ export async function watchTopics(brokers: string, specs: readonly TopicWatchSpe
     close: async () => {
       stopped = true;
       await loop;
-      await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+      await reader.close();
     },
   };
-}
-
-function highWatermark(consumer: Consumer, topic: string, partition: number): Promise<number> {
-  return new Promise((resolve, reject) => consumer.queryWatermarkOffsets(topic, partition, 5_000, (error, offsets) => (error ? reject(error) : resolve(offsets.highOffset))));
 }

@@ -14,15 +14,21 @@ export interface TopicRecord {
 
 export interface TopicReaderOptions {
   brokers: string;
-  topic: string;
+  /** One topic, or several read through one consumer (each blocking consume holds a libuv thread). */
+  topic: string | readonly string[];
   /** Where to start on every partition: a timestamp starts at the first record at or after it. */
   from: 'beginning' | 'end' | { timestamp: number };
   /** How long one poll waits for records when there are none. */
   pollMs?: number;
 }
 
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
 export interface TopicReader {
-  partitions: number[];
+  assignment: TopicPartition[];
   /** The records that arrived since the last call, waiting up to pollMs when there are none. */
   poll: () => Promise<TopicRecord[]>;
   /** Every record from the start position up to the end of each partition as it is now. */
@@ -31,10 +37,12 @@ export interface TopicReader {
 }
 
 /**
- * Reads a topic by assigning every partition, without joining a consumer group and without
- * committing: watching a topic (events tail, trace, tests) must not change what any group sees.
+ * Reads topics by assigning every partition, without joining a consumer group and without
+ * committing: watching a topic (events tail, trace, the bench, tests) must not change what any
+ * group sees.
  */
 export async function openTopicReader({ brokers, topic, from, pollMs = 200 }: TopicReaderOptions): Promise<TopicReader> {
+  const topics = typeof topic === 'string' ? [topic] : [...topic];
   const consumer = new kafka.KafkaConsumer(
     {
       'bootstrap.servers': brokers,
@@ -43,49 +51,53 @@ export async function openTopicReader({ brokers, topic, from, pollMs = 200 }: To
       'enable.auto.commit': false,
       'enable.auto.offset.store': false,
       'enable.partition.eof': false,
-      'fetch.wait.max.ms': 50,
+      // The broker answers a fetch as soon as one byte is there; this only bounds an idle fetch.
+      'fetch.wait.max.ms': 10,
       'socket.connection.setup.timeout.ms': 5_000,
     },
     // Only reached when a start offset was deleted by retention between lookup and fetch.
     { 'auto.offset.reset': 'earliest' },
   );
   const metadata = await new Promise<Metadata>((resolve, reject) => {
-    consumer.connect({ topic, timeout: 5_000 }, (error, data) =>
+    consumer.connect({ timeout: 5_000 }, (error, data) =>
       error ? reject(new AppError('KAFKA_UNAVAILABLE', `cannot reach Kafka at ${brokers}: ${error.message} (is the stack up? make up)`, { cause: error })) : resolve(data),
     );
   });
-  const partitions = metadata.topics.find((t) => t.name === topic)?.partitions.map((p) => p.id) ?? [];
-  if (partitions.length === 0) {
-    await disconnect(consumer);
-    throw new AppError('NOT_FOUND', `topic ${topic} does not exist on ${brokers} (create it: cli topics create)`);
+  const assignment: TopicPartition[] = [];
+  for (const name of topics) {
+    const partitions = metadata.topics.find((t) => t.name === name)?.partitions.map((p) => p.id) ?? [];
+    if (partitions.length === 0) {
+      await disconnect(consumer);
+      throw new AppError('NOT_FOUND', `topic ${name} does not exist on ${brokers} (create it: cli topics create)`);
+    }
+    assignment.push(...partitions.map((partition) => ({ topic: name, partition })));
   }
-  const watermarks = new Map(await Promise.all(partitions.map(async (partition) => [partition, await queryWatermarks(consumer, topic, partition)] as const)));
-  const starts = await startOffsets(consumer, topic, partitions, from, watermarks);
+  const starts = await startOffsets(consumer, assignment, from);
   // Next offset to read per partition: what readToEnd compares with the high watermark.
   const positions = new Map(starts);
   consumer.setDefaultConsumeTimeout(pollMs);
   // Otherwise consume(n) waits up to pollMs for EACH record, holding a steady trickle back until n
   // arrive or a gap opens. The method exists at run time but is missing from the package's types.
   (consumer as unknown as { setDefaultIsTimeoutOnlyForFirstMessage: (only: boolean) => void }).setDefaultIsTimeoutOnlyForFirstMessage(true);
-  consumer.assign(partitions.map((partition) => ({ topic, partition, offset: starts.get(partition)! })));
+  consumer.assign(assignment.map((tp) => ({ ...tp, offset: starts.get(keyOf(tp))! })));
   const poll = () =>
     new Promise<TopicRecord[]>((resolve, reject) => {
       consumer.consume(1_000, (error, messages) => {
         if (error) return reject(error);
-        for (const message of messages) positions.set(message.partition, message.offset + 1);
+        for (const message of messages) positions.set(keyOf(message), message.offset + 1);
         resolve(messages.map(toTopicRecord));
       });
     });
   return {
-    partitions,
+    assignment,
     poll,
     readToEnd: async (timeoutMs) => {
-      const ends = new Map(await Promise.all(partitions.map(async (partition) => [partition, (await queryWatermarks(consumer, topic, partition)).high] as const)));
-      const caughtUp = () => partitions.every((partition) => positions.get(partition)! >= ends.get(partition)!);
+      const ends = new Map(await Promise.all(assignment.map(async (tp) => [keyOf(tp), (await queryWatermarks(consumer, tp)).high] as const)));
+      const caughtUp = () => assignment.every((tp) => positions.get(keyOf(tp))! >= ends.get(keyOf(tp))!);
       const records: TopicRecord[] = [];
       const deadline = Date.now() + timeoutMs;
       while (!caughtUp()) {
-        if (Date.now() > deadline) throw new AppError('TIMEOUT', `reading ${topic} to its end took longer than ${timeoutMs} ms`);
+        if (Date.now() > deadline) throw new AppError('TIMEOUT', `reading ${topics.join(', ')} to the end took longer than ${timeoutMs} ms`);
         records.push(...(await poll()));
       }
       return records;
@@ -96,24 +108,27 @@ export async function openTopicReader({ brokers, topic, from, pollMs = 200 }: To
 
 type Consumer = InstanceType<typeof kafka.KafkaConsumer>;
 
-function queryWatermarks(consumer: Consumer, topic: string, partition: number): Promise<{ low: number; high: number }> {
+const keyOf = ({ topic, partition }: TopicPartition) => `${topic}:${partition}`;
+
+function queryWatermarks(consumer: Consumer, { topic, partition }: TopicPartition): Promise<{ low: number; high: number }> {
   return new Promise((resolve, reject) => {
     consumer.queryWatermarkOffsets(topic, partition, 5_000, (error, offsets) => (error ? reject(error) : resolve({ low: offsets.lowOffset, high: offsets.highOffset })));
   });
 }
 
-async function startOffsets(consumer: Consumer, topic: string, partitions: number[], from: TopicReaderOptions['from'], watermarks: Map<number, { low: number; high: number }>): Promise<Map<number, number>> {
-  if (from === 'beginning') return new Map(partitions.map((p) => [p, watermarks.get(p)!.low]));
-  if (from === 'end') return new Map(partitions.map((p) => [p, watermarks.get(p)!.high]));
-  const found = await new Promise<Array<{ partition: number; offset: number }>>((resolve, reject) => {
+async function startOffsets(consumer: Consumer, assignment: TopicPartition[], from: TopicReaderOptions['from']): Promise<Map<string, number>> {
+  const watermarks = new Map(await Promise.all(assignment.map(async (tp) => [keyOf(tp), await queryWatermarks(consumer, tp)] as const)));
+  if (from === 'beginning') return new Map(assignment.map((tp) => [keyOf(tp), watermarks.get(keyOf(tp))!.low]));
+  if (from === 'end') return new Map(assignment.map((tp) => [keyOf(tp), watermarks.get(keyOf(tp))!.high]));
+  const found = await new Promise<Array<{ topic: string; partition: number; offset: number }>>((resolve, reject) => {
     consumer.offsetsForTimes(
-      partitions.map((partition) => ({ topic, partition, offset: from.timestamp })),
+      assignment.map((tp) => ({ ...tp, offset: from.timestamp })),
       5_000,
       (error, offsets) => (error ? reject(error) : resolve(offsets)),
     );
   });
   // -1: no record at or after the timestamp, so there is nothing to read there yet.
-  return new Map(found.map(({ partition, offset }) => [partition, offset < 0 ? watermarks.get(partition)!.high : offset]));
+  return new Map(found.map((tp) => [keyOf(tp), tp.offset < 0 ? watermarks.get(keyOf(tp))!.high : tp.offset]));
 }
 
 /** Polls until `done` says the records read so far are enough, or the deadline passes. */
