@@ -7,7 +7,7 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import type { Db } from '../../src/db/database.ts';
 import { createKafka, type Admin } from '../../src/kafka/client.ts';
 import { openTopicReader, readUntil, type TopicRecord } from '../../src/kafka/topic-reader.ts';
-import { ensureTopics } from '../../src/kafka/topics.ts';
+import { ensureTopics, withAdmin as withKafkaAdmin } from '../../src/kafka/topics.ts';
 import { writeOutboxEvent } from '../../src/outbox/write-outbox-event.ts';
 import { eventually } from '../support/eventually.ts';
 
@@ -66,14 +66,8 @@ export async function cleanupConsumerEnv(testEnv: ConsumerTestEnv): Promise<void
   });
 }
 
-export async function withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
-  const admin = createKafka(config).admin();
-  await admin.connect();
-  try {
-    return await use(admin);
-  } finally {
-    await admin.disconnect();
-  }
+export function withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
+  return withKafkaAdmin(() => createKafka(config).admin(), config.KAFKA_BROKERS, use);
 }
 
 /**
