@@ -28,11 +28,9 @@ export async function gatherTrace(deps: TraceDeps, id: string): Promise<TraceFac
   const since = Math.min(...events.map((e) => e.created_at.getTime())) - windowSlackMs;
   const ids = new Set(events.map((e) => e.id));
 
-  const [cdc, routed, deadLetters] = await Promise.all([
-    readWindow(deps.config, deps.config.CDC_TOPIC, since),
-    readWindow(deps.config, deps.config.USER_REGISTRATION_TOPIC, since),
-    readWindow(deps.config, deps.config.DLQ_TOPIC, since),
-  ]);
+  const { CDC_TOPIC, USER_REGISTRATION_TOPIC, DLQ_TOPIC } = deps.config;
+  const window = await readWindow(deps.config, [CDC_TOPIC, USER_REGISTRATION_TOPIC, DLQ_TOPIC], since);
+  const [cdc, routed, deadLetters] = [CDC_TOPIC, USER_REGISTRATION_TOPIC, DLQ_TOPIC].map((topic) => window.filter((record) => record.topic === topic)) as [TopicRecord[], TopicRecord[], TopicRecord[]];
   const cdcById = indexBy(cdc, outboxIdOf, ids);
   const routedById = indexBy(routed, (r) => r.headers[eventHeaders.eventId], ids);
   const deadById = indexBy(deadLetters, (r) => r.headers[eventHeaders.eventId] ?? outboxIdOf(r), ids);
@@ -78,7 +76,7 @@ async function findEvents(db: Db, id: string) {
   return query.orderBy('created_at').execute().catch(fail);
 }
 
-async function readWindow(config: Config, topic: string, since: number): Promise<TopicRecord[]> {
+async function readWindow(config: Config, topic: readonly string[], since: number): Promise<TopicRecord[]> {
   const reader = await openTopicReader({ brokers: config.KAFKA_BROKERS, topic, from: { timestamp: since } });
   try {
     return await reader.readToEnd(readTimeoutMs);
