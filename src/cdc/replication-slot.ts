@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import { withPgClient } from '../db/single-client.ts';
 
 export interface SlotStatus {
   slotName: string;
@@ -8,18 +8,8 @@ export interface SlotStatus {
   retainedBytes: number;
 }
 
-async function withClient<T>(databaseUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3_000 });
-  try {
-    await client.connect();
-    return await use(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 export async function slotStatus(databaseUrl: string, slotName: string): Promise<SlotStatus | undefined> {
-  return withClient(databaseUrl, async (client) => {
+  return withPgClient(databaseUrl, async (client) => {
     const { rows } = await client.query<{ active: boolean; retained: string }>(
       'select active, pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint as retained from pg_replication_slots where slot_name = $1',
       [slotName],
@@ -39,7 +29,7 @@ export async function dropReplicationSlot(databaseUrl: string, slotName: string,
     const status = await slotStatus(databaseUrl, slotName);
     if (status === undefined) return false;
     if (!status.active) {
-      await withClient(databaseUrl, (client) => client.query('select pg_drop_replication_slot($1)', [slotName]));
+      await withPgClient(databaseUrl, (client) => client.query('select pg_drop_replication_slot($1)', [slotName]));
       return true;
     }
     if (Date.now() > deadline) throw new Error(`replication slot ${slotName} is still in use after ${waitMs / 1000} s: stop the connector first`);

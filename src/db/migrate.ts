@@ -5,6 +5,7 @@ import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely
 import pg from 'pg';
 import { AppError, toDatabaseError } from '../errors.ts';
 import type { Db } from './database.ts';
+import { maintenanceUrl, withPgClient } from './single-client.ts';
 
 export const migrationFolder = fileURLToPath(new URL('../../migrations', import.meta.url));
 
@@ -35,15 +36,13 @@ export async function ensureDatabaseExists(url: string): Promise<boolean> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
   if (name === '' || name === 'postgres') return false;
-  const maintenance = new URL(url);
-  maintenance.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: maintenance.toString(), connectionTimeoutMillis: 3_000 });
   try {
-    await client.connect();
-    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
-    if (found.rowCount !== 0) return false;
-    await client.query(`create database ${pg.escapeIdentifier(name)}`);
-    return true;
+    return await withPgClient(maintenanceUrl(url), async (client) => {
+      const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+      if (found.rowCount !== 0) return false;
+      await client.query(`create database ${pg.escapeIdentifier(name)}`);
+      return true;
+    });
   } catch (error) {
     // Two processes creating the same database at once: the loser sees 42P04 and is done too.
     if ((error as { code?: string }).code === '42P04') return false;
@@ -52,7 +51,5 @@ export async function ensureDatabaseExists(url: string): Promise<boolean> {
       throw new AppError('DATABASE_UNAVAILABLE', `PostgreSQL is unreachable at ${target.host}: start it, or set DATABASE_URL`, { cause: error });
     }
     throw appError;
-  } finally {
-    await client.end().catch(() => {});
   }
 }

@@ -1,25 +1,14 @@
-import pg from 'pg';
+import type pg from 'pg';
 import type { Config } from '../config.ts';
 import { createDatabase } from '../db/database.ts';
 import { ensureDatabaseExists, migrate } from '../db/migrate.ts';
+import { maintenanceUrl, withPgClient } from '../db/single-client.ts';
 import { AppError, isDatabaseUnavailable } from '../errors.ts';
 import { isLocalHost, localCluster, pgCtlCluster, type PgCluster } from './postgres-clusters.ts';
 import { progress } from './progress.ts';
 
-function maintenanceUrl(databaseUrl: string): string {
-  const url = new URL(databaseUrl);
-  url.pathname = '/postgres';
-  return url.toString();
-}
-
-async function withClient<T>(databaseUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: maintenanceUrl(databaseUrl), connectionTimeoutMillis: 3_000 });
-  try {
-    await client.connect();
-    return await use(client);
-  } finally {
-    await client.end().catch(() => {});
-  }
+function withClient<T>(databaseUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  return withPgClient(maintenanceUrl(databaseUrl), use);
 }
 
 async function readWalLevel(databaseUrl: string): Promise<string> {
