@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { createDatabase } from '../db/database.ts';
-import { createApp } from '../http/app.ts';
-import { startServer } from '../http/server.ts';
-import { createLogger } from '../logger.ts';
-import { hashPassword } from '../users/password-hash.ts';
+import { createDatabase } from '../service/db/database.ts';
+import { createApp } from '../service/http/app.ts';
+import { startServer } from '../service/http/server.ts';
+import { createLogger } from '../service/logger.ts';
+import { hashPassword } from '../service/users/password-hash.ts';
 import { runAction } from './run-action.ts';
 import { untilSignal } from './until-signal.ts';
 

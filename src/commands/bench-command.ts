@@ -1,8 +1,8 @@
 import { Command } from 'commander';
-import { benchPlan, parseRates, parseScenarios, scenarioNames } from '../bench/bench-plan.ts';
-import { parseOverrides } from '../bench/connector-variant.ts';
-import { runBench } from '../bench/run-bench.ts';
-import { progress } from '../stack/progress.ts';
+import { benchPlan, parseRates, parseScenarios, scenarioNames } from '../tooling/bench/bench-plan.ts';
+import { parseOverrides } from '../tooling/bench/connector-variant.ts';
+import { runBench } from '../tooling/bench/run-bench.ts';
+import { progress } from '../tooling/stack/progress.ts';
 import { runAction } from './run-action.ts';
 
 export function benchCommand(): Command {

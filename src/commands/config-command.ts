@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { describeConfig } from '../config.ts';
+import { describeConfig } from '../service/config.ts';
 import { runAction } from './run-action.ts';
 
 export function configCommand(): Command {

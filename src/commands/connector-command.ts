@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { createConnectClient } from '../cdc/connect-client.ts';
-import { loadConnectorConfig } from '../cdc/connector-config.ts';
-import { describeStatus, failureReason } from '../cdc/ensure-connector.ts';
-import { registerConnector } from '../cdc/register-connector.ts';
-import { dropReplicationSlot } from '../cdc/replication-slot.ts';
+import { createConnectClient } from '../service/cdc/connect-client.ts';
+import { loadConnectorConfig } from '../service/cdc/connector-config.ts';
+import { describeStatus, failureReason } from '../service/cdc/ensure-connector.ts';
+import { registerConnector } from '../service/cdc/register-connector.ts';
+import { dropReplicationSlot } from '../service/cdc/replication-slot.ts';
 import { runAction } from './run-action.ts';
 
 export function connectorCommand(): Command {

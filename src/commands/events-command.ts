@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { openTopicReader } from '../kafka/topic-reader.ts';
-import { formatRecord } from '../observe/format-record.ts';
+import { openTopicReader } from '../service/kafka/topic-reader.ts';
+import { formatRecord } from '../tooling/observe/format-record.ts';
 import { runAction } from './run-action.ts';
 
 interface TailOptions {

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { runKafkaConsumer, type GroupName } from '../consumer/run-kafka-consumer.ts';
-import { createLogger } from '../logger.ts';
+import { runKafkaConsumer, type GroupName } from '../service/consumer/run-kafka-consumer.ts';
+import { createLogger } from '../service/logger.ts';
 import { runAction } from './run-action.ts';
 import { untilSignal } from './until-signal.ts';
 

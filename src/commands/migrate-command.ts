@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import type { Config } from '../config.ts';
-import { createDatabase } from '../db/database.ts';
-import { ensureDatabaseExists, migrate, migrationStatus } from '../db/migrate.ts';
+import type { Config } from '../service/config.ts';
+import { createDatabase } from '../service/db/database.ts';
+import { ensureDatabaseExists, migrate, migrationStatus } from '../service/db/migrate.ts';
 import { runAction } from './run-action.ts';
 
 export function migrateCommand(): Command {

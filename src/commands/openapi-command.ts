@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { createDatabase } from '../db/database.ts';
-import { createApp, openApiDocument } from '../http/app.ts';
-import { createLogger } from '../logger.ts';
+import { createDatabase } from '../service/db/database.ts';
+import { createApp, openApiDocument } from '../service/http/app.ts';
+import { createLogger } from '../service/logger.ts';
 import { runAction } from './run-action.ts';
 
 /** Prints the OpenAPI document built from the zod schemas; openapi/openapi.json is its checked-in copy. */

@@ -1,5 +1,5 @@
-import { loadConfig, type Config } from '../config.ts';
-import { isAppError } from '../errors.ts';
+import { loadConfig, type Config } from '../service/config.ts';
+import { isAppError } from '../service/errors.ts';
 
 /**
  * Wraps a command's action: loads the config once and turns any failure into one readable line

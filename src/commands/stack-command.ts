@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import { stackClean, stackDown } from '../stack/stack-down.ts';
-import { stackLogs } from '../stack/stack-logs.ts';
-import { stackStatus } from '../stack/stack-status.ts';
-import { stackUp } from '../stack/stack-up.ts';
-import { stackWith } from '../stack/stack-with.ts';
+import { stackClean, stackDown } from '../tooling/stack/stack-down.ts';
+import { stackLogs } from '../tooling/stack/stack-logs.ts';
+import { stackStatus } from '../tooling/stack/stack-status.ts';
+import { stackUp } from '../tooling/stack/stack-up.ts';
+import { stackWith } from '../tooling/stack/stack-with.ts';
 import { runAction } from './run-action.ts';
 
 export function stackCommand(): Command {

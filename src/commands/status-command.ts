@@ -1,9 +1,9 @@
 import { Command } from 'commander';
-import { createConnectClient } from '../cdc/connect-client.ts';
-import { loadConnectorConfig } from '../cdc/connector-config.ts';
-import { createDatabase } from '../db/database.ts';
-import { gatherStatus } from '../observe/gather-status.ts';
-import { evaluateStatus, formatStatus } from '../observe/pipeline-status.ts';
+import { createConnectClient } from '../service/cdc/connect-client.ts';
+import { loadConnectorConfig } from '../service/cdc/connector-config.ts';
+import { createDatabase } from '../service/db/database.ts';
+import { gatherStatus } from '../tooling/observe/gather-status.ts';
+import { evaluateStatus, formatStatus } from '../tooling/observe/pipeline-status.ts';
 import { runAction } from './run-action.ts';
 
 export function statusCommand(): Command {

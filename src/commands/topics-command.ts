@@ -1,6 +1,6 @@
 import { Command } from 'commander';
-import { createKafka } from '../kafka/client.ts';
-import { applicationTopics, describeTopics, ensureTopics, withAdmin } from '../kafka/topics.ts';
+import { createKafka } from '../service/kafka/client.ts';
+import { applicationTopics, describeTopics, ensureTopics, withAdmin } from '../service/kafka/topics.ts';
 import { runAction } from './run-action.ts';
 
 export function topicsCommand(): Command {

@@ -1,10 +1,10 @@
 import { Command } from 'commander';
-import { createConnectClient } from '../cdc/connect-client.ts';
-import { loadConnectorConfig } from '../cdc/connector-config.ts';
-import { createDatabase } from '../db/database.ts';
-import { formatTrace } from '../observe/format-trace.ts';
-import { gatherTrace } from '../observe/gather-trace.ts';
-import { traceVerdict } from '../observe/trace-verdict.ts';
+import { createConnectClient } from '../service/cdc/connect-client.ts';
+import { loadConnectorConfig } from '../service/cdc/connector-config.ts';
+import { createDatabase } from '../service/db/database.ts';
+import { formatTrace } from '../tooling/observe/format-trace.ts';
+import { gatherTrace } from '../tooling/observe/gather-trace.ts';
+import { traceVerdict } from '../tooling/observe/trace-verdict.ts';
 import { runAction } from './run-action.ts';
 
 export function traceCommand(): Command {

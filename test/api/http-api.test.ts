@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createDatabase, type Db } from '../../src/db/database.ts';
+import { createDatabase, type Db } from '../../src/service/db/database.ts';
 import { createTestApp, postJson } from '../support/app.ts';
 import { countRows, openTestDatabase, uniqueEmail } from '../support/database.ts';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { test } from 'node:test';
-import { createDatabase } from '../../src/db/database.ts';
-import { createApp, openApiDocument } from '../../src/http/app.ts';
-import { createLogger } from '../../src/logger.ts';
+import { createDatabase } from '../../src/service/db/database.ts';
+import { createApp, openApiDocument } from '../../src/service/http/app.ts';
+import { createLogger } from '../../src/service/logger.ts';
 
 test('openapi/openapi.json is the document the code generates (run `make openapi` after changing a route)', async () => {
   const db = createDatabase({ url: 'postgres://unused@127.0.0.1:1/unused' });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import type { Db } from '../../src/db/database.ts';
-import { AppError } from '../../src/errors.ts';
-import { writeOutboxEvent } from '../../src/outbox/write-outbox-event.ts';
-import { hashPassword, verifyPassword } from '../../src/users/password-hash.ts';
-import { registerUser } from '../../src/users/register-user.ts';
-import { userRegisteredPayload } from '../../src/users/user-events.ts';
+import type { Db } from '../../src/service/db/database.ts';
+import { AppError } from '../../src/service/errors.ts';
+import { writeOutboxEvent } from '../../src/service/outbox/write-outbox-event.ts';
+import { hashPassword, verifyPassword } from '../../src/service/users/password-hash.ts';
+import { registerUser } from '../../src/service/users/register-user.ts';
+import { userRegisteredPayload } from '../../src/service/users/user-events.ts';
 import { countRows, openTestDatabase, uniqueEmail } from '../support/database.ts';
 
 const password = 'correct horse battery staple';

@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { benchReportSchema } from '../../src/bench/report-schema.ts';
+import { benchReportSchema } from '../../src/tooling/bench/report-schema.ts';
 
 // Runs `cli bench --quick` against the running stack (make up) and checks only that it works and
 // that what it writes is well formed. Never timing: the numbers depend on the machine.

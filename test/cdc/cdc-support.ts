@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig, type Config } from '../../src/config.ts';
-import { openTopicReader, readUntil, type TopicReader, type TopicRecord } from '../../src/kafka/topic-reader.ts';
+import { loadConfig, type Config } from '../../src/service/config.ts';
+import { openTopicReader, readUntil, type TopicReader, type TopicRecord } from '../../src/service/kafka/topic-reader.ts';
 
 export const config: Config = loadConfig();
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { createConnectClient } from '../../src/cdc/connect-client.ts';
-import { loadConnectorConfig } from '../../src/cdc/connector-config.ts';
-import { waitForConnectorRunning } from '../../src/cdc/ensure-connector.ts';
-import { stackPaths } from '../../src/stack/paths.ts';
-import { ensureProcessRunning, processPid, stopStackProcess } from '../../src/stack/process-lifecycle.ts';
-import type { StackContext } from '../../src/stack/stack-process.ts';
-import { findStackProcess } from '../../src/stack/stack-processes.ts';
+import { createConnectClient } from '../../src/service/cdc/connect-client.ts';
+import { loadConnectorConfig } from '../../src/service/cdc/connector-config.ts';
+import { waitForConnectorRunning } from '../../src/service/cdc/ensure-connector.ts';
+import { stackPaths } from '../../src/tooling/stack/paths.ts';
+import { ensureProcessRunning, processPid, stopStackProcess } from '../../src/tooling/stack/process-lifecycle.ts';
+import type { StackContext } from '../../src/tooling/stack/stack-process.ts';
+import { findStackProcess } from '../../src/tooling/stack/stack-processes.ts';
 import { config, insertRow, newRow, openPool, readEvents, readerAtEnd } from './cdc-support.ts';
 
 const pool = openPool();

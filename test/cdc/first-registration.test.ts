@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { createConnectClient } from '../../src/cdc/connect-client.ts';
-import { waitForConnectorRunning } from '../../src/cdc/ensure-connector.ts';
-import type { TopicReader } from '../../src/kafka/topic-reader.ts';
+import { createConnectClient } from '../../src/service/cdc/connect-client.ts';
+import { waitForConnectorRunning } from '../../src/service/cdc/ensure-connector.ts';
+import type { TopicReader } from '../../src/service/kafka/topic-reader.ts';
 import { config, insertRow, newRow, openPool, readEvents } from './cdc-support.ts';
 import { openWhenCreated, throwawayConnector } from './throwaway-connector.ts';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test } from 'node:test';
-import { createConnectClient } from '../../src/cdc/connect-client.ts';
-import { waitForConnectorRunning } from '../../src/cdc/ensure-connector.ts';
-import { dropReplicationSlot, slotStatus } from '../../src/cdc/replication-slot.ts';
-import type { TopicReader } from '../../src/kafka/topic-reader.ts';
-import { waitFor } from '../../src/stack/wait-for.ts';
+import { createConnectClient } from '../../src/service/cdc/connect-client.ts';
+import { waitForConnectorRunning } from '../../src/service/cdc/ensure-connector.ts';
+import { dropReplicationSlot, slotStatus } from '../../src/service/cdc/replication-slot.ts';
+import type { TopicReader } from '../../src/service/kafka/topic-reader.ts';
+import { waitFor } from '../../src/tooling/stack/wait-for.ts';
 import { config, insertRow, newRow, openPool, readEvents } from './cdc-support.ts';
 import { openWhenCreated, throwawayConnector } from './throwaway-connector.ts';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createConnectClient } from '../../src/cdc/connect-client.ts';
-import { loadConnectorConfig, type ConnectorConfig } from '../../src/cdc/connector-config.ts';
-import { dropReplicationSlot } from '../../src/cdc/replication-slot.ts';
-import { createKafka } from '../../src/kafka/client.ts';
-import { openTopicReader, type TopicReader } from '../../src/kafka/topic-reader.ts';
+import { createConnectClient } from '../../src/service/cdc/connect-client.ts';
+import { loadConnectorConfig, type ConnectorConfig } from '../../src/service/cdc/connector-config.ts';
+import { dropReplicationSlot } from '../../src/service/cdc/replication-slot.ts';
+import { createKafka } from '../../src/service/kafka/client.ts';
+import { openTopicReader, type TopicReader } from '../../src/service/kafka/topic-reader.ts';
 import { config } from './cdc-support.ts';
 
 export interface ThrowawayConnector {

@@ -3,12 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import kafka from '@confluentinc/kafka-javascript';
 import { sql } from 'kysely';
-import { loadConfig, type Config } from '../../src/config.ts';
-import type { Db } from '../../src/db/database.ts';
-import { createKafka, type Admin } from '../../src/kafka/client.ts';
-import { openTopicReader, readUntil, type TopicRecord } from '../../src/kafka/topic-reader.ts';
-import { ensureTopics, withAdmin as withKafkaAdmin } from '../../src/kafka/topics.ts';
-import { writeOutboxEvent } from '../../src/outbox/write-outbox-event.ts';
+import { loadConfig, type Config } from '../../src/service/config.ts';
+import type { Db } from '../../src/service/db/database.ts';
+import { createKafka, type Admin } from '../../src/service/kafka/client.ts';
+import { openTopicReader, readUntil, type TopicRecord } from '../../src/service/kafka/topic-reader.ts';
+import { ensureTopics, withAdmin as withKafkaAdmin } from '../../src/service/kafka/topics.ts';
+import { writeOutboxEvent } from '../../src/service/outbox/write-outbox-event.ts';
 import { eventually } from '../support/eventually.ts';
 
 export const config: Config = loadConfig();

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import type { Db } from '../../src/db/database.ts';
-import { createKafka } from '../../src/kafka/client.ts';
+import type { Db } from '../../src/service/db/database.ts';
+import { createKafka } from '../../src/service/kafka/client.ts';
 import { openTestDatabase } from '../support/database.ts';
 import {
   cleanupConsumerEnv,

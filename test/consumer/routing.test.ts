@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createKafka } from '../../src/kafka/client.ts';
-import type { TopicRecord } from '../../src/kafka/topic-reader.ts';
-import type { Db } from '../../src/db/database.ts';
+import { createKafka } from '../../src/service/kafka/client.ts';
+import type { TopicRecord } from '../../src/service/kafka/topic-reader.ts';
+import type { Db } from '../../src/service/db/database.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { eventually } from '../support/eventually.ts';
 import {

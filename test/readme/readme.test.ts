@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { configSchema } from '../../src/config.ts';
+import { configSchema } from '../../src/service/config.ts';
 import { uniqueEmail } from '../support/database.ts';
 
 const run = promisify(execFile);

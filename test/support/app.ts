@@ -1,7 +1,7 @@
-import type { Db } from '../../src/db/database.ts';
-import { createApp } from '../../src/http/app.ts';
-import { createLogger } from '../../src/logger.ts';
-import { hashPassword } from '../../src/users/password-hash.ts';
+import type { Db } from '../../src/service/db/database.ts';
+import { createApp } from '../../src/service/http/app.ts';
+import { createLogger } from '../../src/service/logger.ts';
+import { hashPassword } from '../../src/service/users/password-hash.ts';
 
 /** The real app over a real database; only the KDF cost is lowered so the suite runs fast. */
 export function createTestApp(db: Db, { bodyLimitBytes = 64 * 1024 } = {}) {

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { loadConfig } from '../../src/config.ts';
-import { createDatabase, type Db } from '../../src/db/database.ts';
-import { ensureDatabaseExists, migrate } from '../../src/db/migrate.ts';
+import { loadConfig } from '../../src/service/config.ts';
+import { createDatabase, type Db } from '../../src/service/db/database.ts';
+import { ensureDatabaseExists, migrate } from '../../src/service/db/migrate.ts';
 
 /** The real database the suite runs against (DATABASE_URL), created and migrated on first use. */
 export async function openTestDatabase(): Promise<Db> {

@@ -1,0 +1,26 @@
+import type { Config } from '../../service/config.ts';
+import type { Db } from '../../service/db/database.ts';
+import type { Admin, Kafka } from '../../service/kafka/client.ts';
+import type { TopicWatch } from './topic-watch.ts';
+
+/** What every scenario shares: one database pool, one Kafka client, and the topic watches. */
+export interface BenchContext {
+  config: Config;
+  db: Db;
+  kafka: Kafka;
+  admin: Admin;
+  watches: {
+    cdc: TopicWatch;
+    routed: TopicWatch;
+    dlq: TopicWatch;
+    polling: TopicWatch;
+  };
+  /** Unique per bench run: in every email, so rows of a run can be found (and cleaned) afterwards. */
+  tag: string;
+  progress: (message: string) => void;
+}
+
+/** Dead-letter records seen so far; a scenario compares the count before and after itself. */
+export function dlqCount(context: BenchContext): number {
+  return context.watches.dlq.records();
+}

@@ -1,0 +1,47 @@
+import type { TopicRecord } from '../../service/kafka/topic-reader.ts';
+import type { Correlation } from './topic-watch.ts';
+
+// Every hop is joined on the aggregate (user) id: it is the record key on the CDC topic (Debezium
+// message.key.columns), the key the router produces with, and notifications.user_id, and HTTP
+// registrations only learn the user id from the 201 response.
+
+/** dbz.public.outbox_events: key {"aggregate_id": ...}; value = envelope with source.ts_ms. */
+export function correlateCdcRecord(message: Pick<TopicRecord, 'key' | 'value'>): Correlation | null {
+  const key = parseJson(message.key);
+  const fromKey = isRecord(key) && typeof key.aggregate_id === 'string' ? key.aggregate_id : typeof key === 'string' ? key : null;
+  const envelope = parseJson(message.value);
+  const body = isRecord(envelope) && isRecord(envelope.payload) && 'op' in envelope.payload ? envelope.payload : envelope;
+  const after = isRecord(body) && isRecord(body.after) ? body.after : null;
+  const id = fromKey ?? (after !== null && typeof after.aggregate_id === 'string' ? after.aggregate_id : null);
+  if (id === null) return null;
+  const source = isRecord(body) && isRecord(body.source) ? body.source : null;
+  return { id, sourceTsMs: source !== null && typeof source.ts_ms === 'number' ? source.ts_ms : null };
+}
+
+/** Records keyed by the plain aggregate id: the routed topic and the polling relay's topic. */
+export function correlateByKey(message: Pick<TopicRecord, 'key'>): Correlation | null {
+  if (message.key === null) return null;
+  const id = message.key;
+  return id === '' ? null : { id };
+}
+
+const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+
+/** Dead-letter records keep the original key, whichever stage failed: find the aggregate id in it. */
+export function correlateDeadLetter(message: Pick<TopicRecord, 'key'>): Correlation | null {
+  const match = message.key === null ? null : uuidPattern.exec(message.key);
+  return match === null ? null : { id: match[0].toLowerCase() };
+}
+
+function parseJson(raw: string | null): unknown {
+  if (raw === null || raw.length === 0) return null;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../../service/config.ts';
+import { AppError } from '../../service/errors.ts';
+import type { Admin } from '../../service/kafka/client.ts';
+import { partitionLags, totalLag } from '../../service/kafka/partition-lag.ts';
+
+export interface ConsumerHandle {
+  /** True when the bench started its own `cli kafka-consumer` because none was running. */
+  spawned: boolean;
+  stop: () => Promise<void>;
+}
+
+const cliPath = fileURLToPath(new URL('../../cli.ts', import.meta.url));
+
+/**
+ * The CDC path ends in the kafka-consumer's two groups. A consumer already running (make up, a
+ * developer's terminal) is used as it is; otherwise the bench runs one for its own duration, as
+ * a child process like in production, with its log in the results folder.
+ */
+export async function ensureConsumer(admin: Admin, config: Config, { logPath, progress, timeoutMs = 60_000 }: { logPath: string; progress: (message: string) => void; timeoutMs?: number }): Promise<ConsumerHandle> {
+  const groups = [config.ROUTER_GROUP_ID, config.NOTIFIER_GROUP_ID];
+  if (await groupsHaveMembers(admin, groups)) {
+    progress(`kafka-consumer: groups ${groups.join(', ')} already have members; using them`);
+    return { spawned: false, stop: async () => {} };
+  }
+  progress(`kafka-consumer: none running; starting one (log: ${logPath})`);
+  const stop = await spawnConsumer(admin, { env: { LOG_LEVEL: config.LOG_LEVEL }, groups, logPath, timeoutMs });
+  return { spawned: true, stop };
+}
+
+/**
+ * Runs `cli kafka-consumer` as a child process with these environment overrides (the log level
+ * too: the log sender writes one line per notification, part of what production pays) and resolves once
+ * its groups have members; the result stops it (SIGTERM, then SIGKILL after 20 s).
+ */
+export async function spawnConsumer(admin: Admin, { env, groups, logPath, timeoutMs = 60_000 }: { env: Record<string, string>; groups: string[]; logPath: string; timeoutMs?: number }): Promise<() => Promise<void>> {
+  const log = createWriteStream(logPath);
+  const child = spawn(process.execPath, [cliPath, 'kafka-consumer'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const exited = once(child, 'exit');
+  const deadline = Date.now() + timeoutMs;
+  while (!(await groupsHaveMembers(admin, groups))) {
+    if (child.exitCode !== null) throw new AppError('PROCESS_FAILED', `kafka-consumer exited with code ${child.exitCode} before joining its groups; see ${logPath}`);
+    if (Date.now() > deadline) {
+      await stopChild(child, exited);
+      throw new AppError('TIMEOUT', `kafka-consumer did not join ${groups.join(', ')} within ${timeoutMs} ms; see ${logPath}`);
+    }
+    await delay(500);
+  }
+  return () => stopChild(child, exited);
+}
+
+/**
+ * Waits until both groups have caught up: a consumer just started first works off whatever other
+ * processes wrote while none ran, and that backlog would be measured as the bench's latency.
+ */
+export async function waitForCaughtUp(admin: Admin, config: Config, { progress, timeoutMs = 180_000 }: { progress: (message: string) => void; timeoutMs?: number }): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastReport = 0;
+  for (;;) {
+    const lags = (await Promise.all([partitionLags(admin, config.ROUTER_GROUP_ID, config.CDC_TOPIC), partitionLags(admin, config.NOTIFIER_GROUP_ID, config.USER_REGISTRATION_TOPIC)])).map(totalLag);
+    if (lags.every((lag) => lag === 0)) return;
+    if (Date.now() > deadline) throw new AppError('TIMEOUT', `the consumer groups still lag (${lags.join(', ')} records) after ${timeoutMs / 1000} s`);
+    if (Date.now() - lastReport > 5_000) {
+      lastReport = Date.now();
+      progress(`kafka-consumer: catching up before measuring (lag router ${lags[0]}, notifier ${lags[1]})`);
+    }
+    await delay(500);
+  }
+}
+
+async function groupsHaveMembers(admin: Admin, groups: string[]): Promise<boolean> {
+  const { groups: described } = await admin.describeGroups(groups, { timeout: 5_000 });
+  return groups.every((id) => (described.find((group) => group.groupId === id)?.members.length ?? 0) > 0);
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}

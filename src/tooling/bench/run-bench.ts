@@ -1,0 +1,205 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createConnectClient } from '../../service/cdc/connect-client.ts';
+import type { Config } from '../../service/config.ts';
+import { createDatabase } from '../../service/db/database.ts';
+import { createKafka } from '../../service/kafka/client.ts';
+import { ensureTopics } from '../../service/kafka/topics.ts';
+import type { BenchContext } from './bench-context.ts';
+import type { BenchPlan } from './bench-plan.ts';
+import { runCdcLatency } from './cdc-latency.ts';
+import { runCdcThroughput } from './cdc-throughput.ts';
+import { startConnectorVariant, type ConnectorVariant } from './connector-variant.ts';
+import { correlateByKey, correlateCdcRecord, correlateDeadLetter } from './correlate.ts';
+import { ensureConsumer, waitForCaughtUp, type ConsumerHandle } from './ensure-consumer.ts';
+import { runHttpLatency } from './http-latency.ts';
+import { runKafkaBaseline } from './kafka-baseline.ts';
+import { methodNotes } from './method-notes.ts';
+import { runPollingLatency } from './polling-latency.ts';
+import { startPollingRelay } from './polling-relay.ts';
+import { ensurePollingTable } from './polling-table.ts';
+import { runPollingThroughput } from './polling-throughput.ts';
+import { writeReportFiles, type ReportPaths } from './report-files.ts';
+import type { BenchReport } from './report-schema.ts';
+import { evaluateTargets } from './targets.ts';
+import { watchTopics, type TopicWatch } from './topic-watch.ts';
+import { runWriteOverhead } from './write-overhead.ts';
+
+export const pollingTopic = 'bench.polling.outbox_events';
+
+// Knobs of the running connector that bound CDC latency and throughput, recorded with each run.
+const connectorKnobs = ['poll.interval.ms', 'max.batch.size', 'max.queue.size', 'producer.override.linger.ms', 'producer.override.batch.size'];
+
+export interface RunBenchOptions {
+  config: Config;
+  plan: BenchPlan;
+  resultsRoot: string;
+  progress: (message: string) => void;
+}
+
+/** Runs the planned scenarios against the running stack and writes the report; failures of one scenario are reported, not fatal. */
+export async function runBench({ config, plan, resultsRoot, progress }: RunBenchOptions): Promise<{ report: BenchReport; paths: ReportPaths; table: string }> {
+  const startedAt = new Date();
+  const directory = path.join(resultsRoot, `${startedAt.toISOString().replace(/[:.]/g, '-')}-${plan.mode}`);
+  await mkdir(directory, { recursive: true });
+  const problems: string[] = [];
+  const report: BenchReport = {
+    schemaVersion: 1,
+    mode: plan.mode,
+    startedAt: startedAt.toISOString(),
+    finishedAt: startedAt.toISOString(),
+    machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    method: methodNotes(plan, pollingTopic),
+    settings: {},
+    latency: [],
+    http: null,
+    throughput: [],
+    writeOverhead: null,
+    kafkaBaseline: null,
+    connectorVariant: null,
+    targets: [],
+    problems,
+    zeroLoss: true,
+  };
+
+  const db = createDatabase({ url: config.DATABASE_URL, poolMax: 20 });
+  const kafka = createKafka(config, { clientId: 'outbox-bench' });
+  const admin = kafka.admin();
+  const closers: Array<() => Promise<void>> = [];
+  let consumer: ConsumerHandle | undefined;
+  try {
+    await admin.connect();
+    closers.push(() => admin.disconnect());
+    await ensurePollingTable(db);
+    await ensureTopics(admin, [{ topic: pollingTopic, numPartitions: config.TOPIC_PARTITIONS }]);
+    const brokers = config.KAFKA_BROKERS;
+    const watched = await watchTopics(brokers, [
+      { topic: config.CDC_TOPIC, correlate: correlateCdcRecord },
+      { topic: config.USER_REGISTRATION_TOPIC, correlate: correlateByKey },
+      { topic: config.DLQ_TOPIC, correlate: correlateDeadLetter },
+      { topic: pollingTopic, correlate: correlateByKey },
+    ]);
+    closers.push(() => watched.close());
+    const [cdc, routed, dlq, polling] = watched.watches as [TopicWatch, TopicWatch, TopicWatch, TopicWatch];
+    const watches = { cdc, routed, dlq, polling };
+    const context: BenchContext = { config, db, kafka, admin, watches, tag: `${startedAt.getTime().toString(36)}${randomBytes(2).toString('hex')}`, progress };
+
+    const needsPipeline = ['latency', 'http', 'throughput', 'overhead'].some((name) => plan.scenarios.has(name as never));
+    if (needsPipeline) {
+      consumer = await ensureConsumer(admin, config, { logPath: path.join(directory, 'kafka-consumer.log'), progress });
+      await waitForCaughtUp(admin, config, { progress });
+    }
+    report.settings = await settingsOf(config, plan, consumer?.spawned ?? false, problems);
+
+    const attempt = async (name: string, step: () => Promise<void>) => {
+      try {
+        await step();
+      } catch (error) {
+        problems.push(`${name}: ${(error as Error).message}`);
+        progress(`${name} FAILED: ${(error as Error).message}`);
+      }
+    };
+
+    if (plan.scenarios.has('latency')) {
+      let variant: ConnectorVariant | undefined;
+      if (plan.connectorVariant !== undefined) {
+        await attempt('connector variant', async () => {
+          variant = await startConnectorVariant(context, plan.connectorVariant!, { logPath: path.join(directory, 'variant-kafka-consumer.log') });
+          report.connectorVariant = { overrides: variant.overrides };
+        });
+      }
+      try {
+        for (const ratePerSecond of plan.latencyRates) {
+          await attempt(`cdc latency ${ratePerSecond}/s`, async () => {
+            report.latency.push(await runCdcLatency(context, { ratePerSecond, durationMs: plan.latencyDurationMs, drainTimeoutMs: plan.drainTimeoutMs, variant }));
+          });
+        }
+      } finally {
+        await variant?.remove();
+      }
+    }
+    if (plan.scenarios.has('polling')) {
+      const producer = kafka.producer({ 'linger.ms': 5, partitioner: 'murmur2_random', kafkaJS: { acks: -1 } });
+      await producer.connect();
+      const relay = startPollingRelay({ db, producer, topic: pollingTopic, intervalMs: plan.pollingIntervalMs, batchSize: plan.pollingBatchSize, onError: (error) => problems.push(`polling relay: ${(error as Error).message}`) });
+      try {
+        for (const ratePerSecond of plan.latencyRates) {
+          await attempt(`polling latency ${ratePerSecond}/s`, async () => {
+            report.latency.push(await runPollingLatency(context, { ratePerSecond, durationMs: plan.latencyDurationMs, drainTimeoutMs: plan.drainTimeoutMs }));
+          });
+        }
+        await attempt('polling throughput', async () => {
+          report.throughput.push(await runPollingThroughput(context, { events: plan.pollingThroughputEvents, batchSize: plan.batchSize, insertConcurrency: plan.insertConcurrency, drainTimeoutMs: plan.drainTimeoutMs }));
+        });
+      } finally {
+        await relay.stop();
+        await producer.disconnect();
+      }
+      progress(`polling relay: ${relay.relayed()} rows in ${relay.polls()} polls`);
+    }
+    if (plan.scenarios.has('http')) {
+      await attempt('http latency', async () => {
+        report.http = await runHttpLatency(context, { durationMs: plan.httpDurationMs, drainTimeoutMs: plan.drainTimeoutMs, loadShare: plan.httpLoadShare });
+      });
+    }
+    if (plan.scenarios.has('throughput')) {
+      await attempt('cdc throughput', async () => {
+        report.throughput.unshift(await runCdcThroughput(context, { events: plan.throughputEvents, batchSize: plan.batchSize, insertConcurrency: plan.insertConcurrency, drainTimeoutMs: plan.drainTimeoutMs }));
+      });
+    }
+    if (plan.scenarios.has('overhead')) {
+      await attempt('write overhead', async () => {
+        progress(`write overhead: ${plan.overhead.rounds} rounds of ${plan.overhead.perRound} transactions per variant, at ${plan.overhead.ratePerSecond}/s then ${plan.overhead.concurrency} clients`);
+        report.writeOverhead = await runWriteOverhead(db, context.tag, { ...plan.overhead, drainTimeoutMs: plan.drainTimeoutMs }, progress);
+      });
+    }
+    if (plan.scenarios.has('baseline')) {
+      await attempt('kafka baseline', async () => {
+        // Records the size of the CDC topic's records, when the run saw any.
+        const seen = watches.cdc.records();
+        const valueBytes = seen > 0 ? Math.round(watches.cdc.valueBytes() / seen) : 1_024;
+        progress(`kafka baseline: ${plan.baselineRecords} records of ${valueBytes} B`);
+        report.kafkaBaseline = await runKafkaBaseline({ kafka, admin, records: plan.baselineRecords, valueBytes, partitions: config.TOPIC_PARTITIONS, progress, timeoutMs: plan.drainTimeoutMs });
+      });
+    }
+  } finally {
+    await consumer?.stop().catch((error: unknown) => problems.push(`stopping kafka-consumer: ${(error as Error).message}`));
+    for (const close of closers.reverse()) await close().catch(() => {});
+    await db.destroy();
+  }
+
+  report.finishedAt = new Date().toISOString();
+  report.targets = evaluateTargets(report);
+  const runs = [...report.latency, ...report.throughput, ...(report.http?.run ? [report.http.run] : []), ...(report.kafkaBaseline ? [report.kafkaBaseline] : [])];
+  report.zeroLoss = runs.every((run) => run.loss.ok);
+  const { paths, table } = await writeReportFiles(directory, report);
+  return { report, paths, table };
+}
+
+async function settingsOf(config: Config, plan: BenchPlan, consumerSpawned: boolean, problems: string[]): Promise<BenchReport['settings']> {
+  const settings: BenchReport['settings'] = {
+    latencyRates: plan.latencyRates.join(','),
+    latencyDurationMs: plan.latencyDurationMs,
+    throughputEvents: plan.throughputEvents,
+    batchSize: plan.batchSize,
+    insertConcurrency: plan.insertConcurrency,
+    pollingIntervalMs: plan.pollingIntervalMs,
+    pollingBatchSize: plan.pollingBatchSize,
+    topicPartitions: config.TOPIC_PARTITIONS,
+    consumerMaxInFlight: config.MAX_IN_FLIGHT,
+    consumerSpawnedByBench: consumerSpawned,
+    scryptLogN: config.SCRYPT_LOG_N,
+  };
+  try {
+    const connect = createConnectClient(config.CONNECT_URL, { timeoutMs: 5_000 });
+    for (const name of await connect.listConnectors()) {
+      const connectorConfig = (await connect.getConfig(name)) ?? {};
+      for (const knob of connectorKnobs) settings[`connector.${knob}`] = connectorConfig[knob] ?? 'default';
+    }
+  } catch (error) {
+    problems.push(`reading the connector config: ${(error as Error).message}`);
+  }
+  return settings;
+}

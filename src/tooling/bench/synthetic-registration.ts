@@ -1,0 +1,68 @@
+import { randomUUID } from 'node:crypto';
+import type { Insertable, Transaction } from 'kysely';
+import type { Database, NewNotification, NewUser, OutboxEventTable } from '../../service/db/tables.ts';
+import { insertWelcomeNotification, welcomeMessage } from '../../service/notifications/welcome-notification.ts';
+import { eventCatalog } from '../../service/outbox/event-catalog.ts';
+import { writeOutboxEvent } from '../../service/outbox/write-outbox-event.ts';
+import { insertUser } from '../../service/users/user-repository.ts';
+import type { UserRegisteredPayload } from '../../service/users/user-events.ts';
+
+/**
+ * Everything one registration writes, without HTTP or password hashing: the bench measures the
+ * relay, not the KDF. The hash column holds a marker no login can ever match.
+ */
+export interface SyntheticRegistration {
+  userId: string;
+  notificationId: string;
+  eventId: string;
+  email: string;
+  createdAt: Date;
+}
+
+export const benchPasswordHash = 'bench:not-a-password-hash';
+
+/** A registration with fresh ids; `tag` keeps emails unique across runs and findable afterwards. */
+export function syntheticRegistration(tag: string, index: number, createdAt: Date = new Date()): SyntheticRegistration {
+  return { userId: randomUUID(), notificationId: randomUUID(), eventId: randomUUID(), email: `bench-${tag}-${index}@bench.example.com`, createdAt };
+}
+
+export function registrationPayload(registration: SyntheticRegistration): UserRegisteredPayload {
+  return { userId: registration.userId, email: registration.email, notificationId: registration.notificationId, registeredAt: registration.createdAt.toISOString() };
+}
+
+/** The registration transaction's statements, through the same repository functions register-user.ts uses. */
+export async function writeRegistration(trx: Transaction<Database>, registration: SyntheticRegistration, { withOutbox = true } = {}): Promise<void> {
+  const { userId, notificationId, email, createdAt } = registration;
+  await insertUser(trx, { id: userId, email, password_hash: benchPasswordHash, created_at: createdAt, updated_at: createdAt });
+  await insertWelcomeNotification(trx, { id: notificationId, userId, email, createdAt });
+  if (withOutbox) await writeOutboxEvent(trx, { type: 'UserRegistered', id: registration.eventId, aggregateId: userId, payload: registrationPayload(registration) });
+}
+
+/** Row values for multi-row inserts: the same columns the single-row path writes. */
+export function userRow(registration: SyntheticRegistration): NewUser {
+  return { id: registration.userId, email: registration.email, password_hash: benchPasswordHash, created_at: registration.createdAt, updated_at: registration.createdAt };
+}
+
+export function notificationRow(registration: SyntheticRegistration): NewNotification {
+  return {
+    id: registration.notificationId,
+    user_id: registration.userId,
+    type: 'USER_REGISTRATION',
+    status: 'PENDING',
+    message: welcomeMessage(registration.email),
+    created_at: registration.createdAt,
+    updated_at: registration.createdAt,
+  };
+}
+
+export function outboxRow(registration: SyntheticRegistration): Insertable<OutboxEventTable> {
+  return {
+    id: registration.eventId,
+    aggregate_type: eventCatalog.UserRegistered.aggregateType,
+    aggregate_id: registration.userId,
+    event_type: 'UserRegistered',
+    payload: JSON.stringify(registrationPayload(registration)),
+    created_at: registration.createdAt,
+    traceparent: null,
+  };
+}

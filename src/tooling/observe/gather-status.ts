@@ -1,0 +1,54 @@
+import { sql } from 'kysely';
+import type { ConnectClient } from '../../service/cdc/connect-client.ts';
+import { slotStatus } from '../../service/cdc/replication-slot.ts';
+import type { Config } from '../../service/config.ts';
+import type { Db } from '../../service/db/database.ts';
+import { createKafka, type Admin } from '../../service/kafka/client.ts';
+import { partitionLags } from '../../service/kafka/partition-lag.ts';
+import { withAdmin } from '../../service/kafka/topics.ts';
+import type { PipelineSnapshot } from './pipeline-status.ts';
+
+export interface StatusDeps {
+  db: Db;
+  config: Config;
+  connect: ConnectClient;
+  connectorName: string;
+  slotName: string;
+}
+
+/** Asks every part at once; a part that does not answer is reported with its error, not thrown. */
+export async function gatherStatus({ db, config, connect, connectorName, slotName }: StatusDeps): Promise<PipelineSnapshot> {
+  const [database, connector, slot, kafkaParts] = await Promise.all([
+    sql`select 1`.execute(db).then(
+      () => ({ reachable: true }),
+      (error: Error) => ({ reachable: false, error: error.message }),
+    ),
+    connect.getStatus(connectorName).then(
+      (status) => (status === undefined ? { name: connectorName, error: 'not registered (make up, or cli connector register)' } : { name: connectorName, state: status.connector.state, tasks: status.tasks }),
+      (error: Error) => ({ name: connectorName, error: error.message }),
+    ),
+    slotStatus(config.DATABASE_URL, slotName).then(
+      (status) => (status === undefined ? { name: slotName, error: 'does not exist: the connector has not started yet' } : { name: slotName, active: status.active, retainedBytes: status.retainedBytes }),
+      (error: Error) => ({ name: slotName, error: error.message }),
+    ),
+    withAdmin(() => createKafka(config).admin(), config.KAFKA_BROKERS, (admin) => kafkaStatus(admin, config)).catch((error: Error) => ({
+      groups: [
+        { groupId: config.ROUTER_GROUP_ID, topic: config.CDC_TOPIC, error: error.message },
+        { groupId: config.NOTIFIER_GROUP_ID, topic: config.USER_REGISTRATION_TOPIC, error: error.message },
+      ],
+      deadLetter: { topic: config.DLQ_TOPIC, error: error.message },
+    })),
+  ]);
+  return { database, connector, slot, ...kafkaParts };
+}
+
+async function kafkaStatus(admin: Admin, config: Config): Promise<Pick<PipelineSnapshot, 'groups' | 'deadLetter'>> {
+  const groups = await Promise.all(
+    [
+      { groupId: config.ROUTER_GROUP_ID, topic: config.CDC_TOPIC },
+      { groupId: config.NOTIFIER_GROUP_ID, topic: config.USER_REGISTRATION_TOPIC },
+    ].map(async ({ groupId, topic }) => ({ groupId, topic, partitions: await partitionLags(admin, groupId, topic) })),
+  );
+  const dlq = await admin.fetchTopicOffsets(config.DLQ_TOPIC);
+  return { groups, deadLetter: { topic: config.DLQ_TOPIC, depth: dlq.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0) } };
+}

@@ -1,0 +1,49 @@
+import path from 'node:path';
+import { KafkaJS } from '@confluentinc/kafka-javascript';
+import { createKafka } from '../../service/kafka/client.ts';
+import { withAdmin } from '../../service/kafka/topics.ts';
+import { answersHttp } from './health-checks.ts';
+import { repoRoot } from './paths.ts';
+import type { StackContext, StackProcess } from './stack-process.ts';
+
+const cli = path.join(repoRoot, 'src', 'cli.ts');
+
+/** The project's own processes, on the Node that runs this one (Node 24 from node_modules). */
+function cliLaunch(command: string) {
+  return () => ({ command: process.execPath, args: [cli, command], cwd: repoRoot });
+}
+
+export const apiServerProcess: StackProcess = {
+  name: 'api-server',
+  describe: ({ config }) => `HTTP API http://${config.HOST}:${config.PORT} (Swagger UI /swagger)`,
+  ports: ({ config }) => [config.PORT],
+  launch: cliLaunch('api-server'),
+  // The command line holds the subcommand name: enough to tell our process from a recycled pid.
+  marker: () => 'api-server',
+  healthy: ({ config }) => answersHttp(`http://${config.HOST}:${config.PORT}/readyz`),
+  startTimeoutMs: 30_000,
+  stopGraceMs: 15_000,
+};
+
+export const kafkaConsumerProcess: StackProcess = {
+  name: 'kafka-consumer',
+  describe: ({ config }) => `router (group ${config.ROUTER_GROUP_ID}) and notification handler (group ${config.NOTIFIER_GROUP_ID})`,
+  ports: () => [],
+  launch: cliLaunch('kafka-consumer'),
+  marker: () => 'kafka-consumer',
+  healthy: groupsStable,
+  startTimeoutMs: 60_000,
+  stopGraceMs: 15_000,
+};
+
+/** Ready once Kafka reports both groups stable with a member: partitions are assigned and being read. */
+async function groupsStable({ config }: StackContext): Promise<boolean> {
+  try {
+    return await withAdmin(() => createKafka(config).admin(), config.KAFKA_BROKERS, async (admin) => {
+      const { groups } = await admin.describeGroups([config.ROUTER_GROUP_ID, config.NOTIFIER_GROUP_ID], { timeout: 2_000 });
+      return groups.length === 2 && groups.every((group) => group.state === KafkaJS.ConsumerGroupStates.STABLE && group.members.length > 0);
+    });
+  } catch {
+    return false;
+  }
+}
