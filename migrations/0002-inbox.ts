@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // The consumer's message log: one row per (handler, event) it has applied. Inserting it in the
 // same transaction as the effect makes a redelivered event a no-op.

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // The publication Debezium reads (debezium/connector.json: publication.name, with
 // publication.autocreate.mode=disabled). It is part of the schema because it is a contract of the

@@ -12,7 +12,10 @@ export function benchCommand(): Command {
     .option('--only <scenarios>', `comma-separated subset of: ${scenarioNames.join(', ')}`)
     .option('--results <dir>', 'where the report folders go', 'bench-results')
     .option('--rates <list>', 'latency rates per second, comma-separated (default 50,200,1000; quick 50,200)')
-    .option('--connector-variant <settings>', 'also measure a temporary second connector with these settings, e.g. poll.interval.ms=10 (A/B on the same events)')
+    .option(
+      '--connector-variant <settings>',
+      'also measure a temporary second connector with these settings, e.g. poll.interval.ms=10 (A/B on the same events)',
+    )
     .action(
       runAction(async (config, options: { quick?: boolean; only?: string; results: string; rates?: string; connectorVariant?: string }) => {
         const plan = benchPlan(options.quick === true ? 'quick' : 'full', parseScenarios(options.only));

@@ -45,7 +45,9 @@ export function connectorCommand(): Command {
         process.stdout.write(existed ? `deleted connector ${connector.name}\n` : `connector ${connector.name} was not registered\n`);
         const slot = connector['slot.name'];
         if (options.dropSlot && slot !== undefined) {
-          process.stdout.write((await dropReplicationSlot(config.DATABASE_URL, slot)) ? `dropped replication slot ${slot}\n` : `replication slot ${slot} did not exist\n`);
+          process.stdout.write(
+            (await dropReplicationSlot(config.DATABASE_URL, slot)) ? `dropped replication slot ${slot}\n` : `replication slot ${slot} did not exist\n`,
+          );
         }
       }),
     );

@@ -24,7 +24,8 @@ export function eventsCommand(): Command {
         let stopped = false;
         const stop = () => (stopped = true);
         process.once('SIGINT', stop).once('SIGTERM', stop);
-        if (options.json !== true) process.stderr.write(`following ${topic} (partitions ${reader.assignment.map((tp) => tp.partition).join(', ')}); Ctrl-C stops\n`);
+        if (options.json !== true)
+          process.stderr.write(`following ${topic} (partitions ${reader.assignment.map((tp) => tp.partition).join(', ')}); Ctrl-C stops\n`);
         let printed = 0;
         try {
           while (!stopped && (options.limit === undefined || printed < options.limit)) {

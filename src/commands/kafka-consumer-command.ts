@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { runKafkaConsumer, type GroupName } from '../service/consumer/run-kafka-consumer.ts';
+import { type GroupName, runKafkaConsumer } from '../service/consumer/run-kafka-consumer.ts';
 import { createLogger } from '../service/logger.ts';
 import { runAction } from './run-action.ts';
 import { untilSignal } from './until-signal.ts';

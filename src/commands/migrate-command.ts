@@ -22,7 +22,9 @@ export function migrateCommand(): Command {
         const db = createDatabase({ url: config.DATABASE_URL, poolMax: 1 });
         try {
           for (const { name, executedAt } of await migrationStatus(db)) {
-            process.stdout.write(`${executedAt === undefined ? 'pending ' : 'applied '} ${name}${executedAt === undefined ? '' : `  ${executedAt.toISOString()}`}\n`);
+            process.stdout.write(
+              `${executedAt === undefined ? 'pending ' : 'applied '} ${name}${executedAt === undefined ? '' : `  ${executedAt.toISOString()}`}\n`,
+            );
           }
         } finally {
           await db.destroy();

@@ -38,10 +38,14 @@ export function stackCommand(): Command {
     .argument('[process...]', 'kafka, connect, api-server, kafka-consumer (default: all)')
     .addOption(new Option('-n, --lines <count>', 'lines per log').default('50'))
     .option('-f, --follow', 'keep following (Ctrl-C to stop)', false)
-    .action(runAction(async (config, names: string[], options: { lines: string; follow: boolean }) => stackLogs(config, { names, lines: Number(options.lines), follow: options.follow })));
+    .action(
+      runAction(async (config, names: string[], options: { lines: string; follow: boolean }) =>
+        stackLogs(config, { names, lines: Number(options.lines), follow: options.follow }),
+      ),
+    );
   command
     .command('with')
-    .description('start what is missing, run the command, stop only what was started; exits with the command\'s code')
+    .description("start what is missing, run the command, stop only what was started; exits with the command's code")
     .argument('<command...>', 'the command and its arguments, after --')
     .passThroughOptions()
     .action(runAction(async (config, args: string[]) => stackWith(config, args)));

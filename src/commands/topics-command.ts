@@ -10,7 +10,11 @@ export function topicsCommand(): Command {
     .description('create CDC_TOPIC, USER_REGISTRATION_TOPIC and DLQ_TOPIC with TOPIC_PARTITIONS partitions, if missing')
     .action(
       runAction(async (config) => {
-        const reports = await withAdmin(() => createKafka(config).admin(), config.KAFKA_BROKERS, (admin) => ensureTopics(admin, applicationTopics(config)));
+        const reports = await withAdmin(
+          () => createKafka(config).admin(),
+          config.KAFKA_BROKERS,
+          (admin) => ensureTopics(admin, applicationTopics(config)),
+        );
         for (const { topic, partitions, created } of reports) {
           const note = partitions < config.TOPIC_PARTITIONS ? ` (fewer than TOPIC_PARTITIONS=${config.TOPIC_PARTITIONS}; left as is)` : '';
           process.stdout.write(`${created ? 'created ' : 'exists  '} ${topic}  partitions=${partitions}${note}\n`);
@@ -22,11 +26,15 @@ export function topicsCommand(): Command {
     .description('every topic on the cluster with its partition count')
     .action(
       runAction(async (config) => {
-        await withAdmin(() => createKafka(config).admin(), config.KAFKA_BROKERS, async (admin) => {
-          const names = (await admin.listTopics()).filter((name) => !name.startsWith('__')).sort();
-          const partitions = await describeTopics(admin, names);
-          for (const name of names) process.stdout.write(`${name}  partitions=${partitions.get(name) ?? '?'}\n`);
-        });
+        await withAdmin(
+          () => createKafka(config).admin(),
+          config.KAFKA_BROKERS,
+          async (admin) => {
+            const names = (await admin.listTopics()).filter((name) => !name.startsWith('__')).sort();
+            const partitions = await describeTopics(admin, names);
+            for (const name of names) process.stdout.write(`${name}  partitions=${partitions.get(name) ?? '?'}\n`);
+          },
+        );
       }),
     );
   return command;

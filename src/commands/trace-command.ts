@@ -17,9 +17,16 @@ export function traceCommand(): Command {
         const db = createDatabase({ url: config.DATABASE_URL, poolMax: 2 });
         try {
           const connector = await loadConnectorConfig(config.DATABASE_URL);
-          const traces = await gatherTrace({ db, config, connect: createConnectClient(config.CONNECT_URL), connectorName: connector.name, slotName: connector['slot.name'] ?? '' }, id);
+          const traces = await gatherTrace(
+            { db, config, connect: createConnectClient(config.CONNECT_URL), connectorName: connector.name, slotName: connector['slot.name'] ?? '' },
+            id,
+          );
           const reports = traces.map((facts) => ({ facts, report: traceVerdict(facts) }));
-          process.stdout.write(options.json === true ? `${JSON.stringify(reports, null, 2)}\n` : `${reports.map(({ facts, report }) => formatTrace(facts, report)).join('\n\n')}\n`);
+          process.stdout.write(
+            options.json === true
+              ? `${JSON.stringify(reports, null, 2)}\n`
+              : `${reports.map(({ facts, report }) => formatTrace(facts, report)).join('\n\n')}\n`,
+          );
         } finally {
           await db.destroy();
         }

@@ -26,7 +26,10 @@ async function waitForHealthy(base: string, deadline: number): Promise<void> {
 test('cli api-server finishes an in-flight registration on SIGTERM, then exits 0 and logs JSON with request ids', async () => {
   const port = await freePort();
   // A costly KDF (2^16) keeps the registration in flight while the signal arrives.
-  const child = spawn(process.execPath, ['src/cli.ts', 'api-server'], { env: { ...process.env, PORT: String(port), SCRYPT_LOG_N: '16' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['src/cli.ts', 'api-server'], {
+    env: { ...process.env, PORT: String(port), SCRYPT_LOG_N: '16' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
   child.stderr.on('data', (chunk) => (output += chunk));
@@ -34,14 +37,21 @@ test('cli api-server finishes an in-flight registration on SIGTERM, then exits 0
   try {
     const base = `http://127.0.0.1:${port}`;
     await waitForHealthy(base, Date.now() + 15_000);
-    const inFlight = fetch(`${base}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: uniqueEmail('sigterm'), password: 'a secret nobody logs' }) });
+    const inFlight = fetch(`${base}/api/v1/users`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: uniqueEmail('sigterm'), password: 'a secret nobody logs' }),
+    });
     await new Promise((resolve) => setTimeout(resolve, 30));
     child.kill('SIGTERM');
     const response = await inFlight;
     assert.equal(response.status, 201);
     const [code] = await exited;
     assert.equal(code, 0);
-    const lines = output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = output
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const requestLine = lines.find((line) => line.path === '/api/v1/users');
     assert.equal(requestLine?.status, 201);
     assert.equal(typeof requestLine?.requestId, 'string');

@@ -54,19 +54,60 @@ describe('POST /api/v1/users', () => {
     { name: 'an empty body', status: 400, code: 'MALFORMED_JSON', send: () => postJson(app, '/api/v1/users', '') },
     { name: 'a JSON array', status: 400, code: 'VALIDATION_FAILED', send: () => postJson(app, '/api/v1/users', []) },
     { name: 'missing email', status: 400, code: 'VALIDATION_FAILED', fields: ['email'], send: () => postJson(app, '/api/v1/users', { password }) },
-    { name: 'invalid email', status: 400, code: 'VALIDATION_FAILED', fields: ['email'], send: () => postJson(app, '/api/v1/users', { email: 'not-an-email', password }) },
-    { name: 'password of 7 characters', status: 400, code: 'VALIDATION_FAILED', fields: ['password'], send: () => postJson(app, '/api/v1/users', { email: uniqueEmail(), password: '1234567' }) },
-    { name: 'password of 1025 characters', status: 400, code: 'VALIDATION_FAILED', fields: ['password'], send: () => postJson(createTestApp(db), '/api/v1/users', { email: uniqueEmail(), password: 'x'.repeat(1025) }) },
-    { name: 'password not a string', status: 400, code: 'VALIDATION_FAILED', fields: ['password'], send: () => postJson(app, '/api/v1/users', { email: uniqueEmail(), password: 12345678 }) },
-    { name: 'an unknown field', status: 400, code: 'VALIDATION_FAILED', fields: ['(body)'], send: () => postJson(app, '/api/v1/users', { email: uniqueEmail(), password, role: 'admin' }) },
-    { name: 'a body over the limit', status: 413, code: 'PAYLOAD_TOO_LARGE', send: () => postJson(app, '/api/v1/users', { email: uniqueEmail(), password: 'x'.repeat(2000) }) },
+    {
+      name: 'invalid email',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: ['email'],
+      send: () => postJson(app, '/api/v1/users', { email: 'not-an-email', password }),
+    },
+    {
+      name: 'password of 7 characters',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: ['password'],
+      send: () => postJson(app, '/api/v1/users', { email: uniqueEmail(), password: '1234567' }),
+    },
+    {
+      name: 'password of 1025 characters',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: ['password'],
+      send: () => postJson(createTestApp(db), '/api/v1/users', { email: uniqueEmail(), password: 'x'.repeat(1025) }),
+    },
+    {
+      name: 'password not a string',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: ['password'],
+      send: () => postJson(app, '/api/v1/users', { email: uniqueEmail(), password: 12345678 }),
+    },
+    {
+      name: 'an unknown field',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fields: ['(body)'],
+      send: () => postJson(app, '/api/v1/users', { email: uniqueEmail(), password, role: 'admin' }),
+    },
+    {
+      name: 'a body over the limit',
+      status: 413,
+      code: 'PAYLOAD_TOO_LARGE',
+      send: () => postJson(app, '/api/v1/users', { email: uniqueEmail(), password: 'x'.repeat(2000) }),
+    },
     {
       name: 'a body over the limit without Content-Length',
       status: 413,
       code: 'PAYLOAD_TOO_LARGE',
       send: () => {
         const chunk = new TextEncoder().encode('x'.repeat(600));
-        const stream = new ReadableStream({ start: (c) => (c.enqueue(chunk), c.enqueue(chunk), c.close()) });
+        const stream = new ReadableStream({
+          start: (c) => {
+            c.enqueue(chunk);
+            c.enqueue(chunk);
+            c.close();
+          },
+        });
         return app.request('/api/v1/users', { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
       },
     },
@@ -74,13 +115,19 @@ describe('POST /api/v1/users', () => {
       name: 'a non-JSON content type',
       status: 415,
       code: 'UNSUPPORTED_MEDIA_TYPE',
-      send: () => app.request('/api/v1/users', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ email: uniqueEmail(), password }) }),
+      send: () =>
+        app.request('/api/v1/users', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ email: uniqueEmail(), password }) }),
     },
     {
       name: 'a form body',
       status: 415,
       code: 'UNSUPPORTED_MEDIA_TYPE',
-      send: () => app.request('/api/v1/users', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `email=${uniqueEmail()}&password=${password}` }),
+      send: () =>
+        app.request('/api/v1/users', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `email=${uniqueEmail()}&password=${password}`,
+        }),
     },
   ];
 
@@ -91,7 +138,11 @@ describe('POST /api/v1/users', () => {
       assert.equal(response.status, status);
       const error = await errorOf(response);
       assert.equal(error.code, code);
-      if (fields !== undefined) assert.deepEqual(error.fields?.map((f) => f.path), fields);
+      if (fields !== undefined)
+        assert.deepEqual(
+          error.fields?.map((f) => f.path),
+          fields,
+        );
       assert.deepEqual(await countRows(db), before);
     });
   }
@@ -104,7 +155,10 @@ describe('POST /api/v1/users', () => {
     assert.equal(response.status, 409);
     const error = await errorOf(response);
     assert.equal(error.code, 'EMAIL_TAKEN');
-    assert.deepEqual(error.fields?.map((f) => f.path), ['email']);
+    assert.deepEqual(
+      error.fields?.map((f) => f.path),
+      ['email'],
+    );
     assert.deepEqual(await countRows(db), before);
   });
 
@@ -124,7 +178,10 @@ describe('GET /api/v1/users/{id}', () => {
   test('400 for a malformed id, 404 for an unknown one', async () => {
     const malformed = await app.request('/api/v1/users/42');
     assert.equal(malformed.status, 400);
-    assert.deepEqual((await errorOf(malformed)).fields?.map((f) => f.path), ['id']);
+    assert.deepEqual(
+      (await errorOf(malformed)).fields?.map((f) => f.path),
+      ['id'],
+    );
     const unknown = await app.request(`/api/v1/users/${crypto.randomUUID()}`);
     assert.equal(unknown.status, 404);
     assert.equal((await errorOf(unknown)).code, 'NOT_FOUND');

@@ -80,8 +80,15 @@ describe('registerUser on real PostgreSQL', () => {
     const id = crypto.randomUUID();
     await assert.rejects(
       db.transaction().execute(async (trx) => {
-        await trx.insertInto('users').values({ id, email: uniqueEmail('bad-event'), password_hash: 'x' }).execute();
-        await writeOutboxEvent(trx, { type: 'UserRegistered', aggregateId: id, payload: { userId: id, email: 'not-an-email', notificationId: id, registeredAt: 'yesterday' } });
+        await trx
+          .insertInto('users')
+          .values({ id, email: uniqueEmail('bad-event'), password_hash: 'x' })
+          .execute();
+        await writeOutboxEvent(trx, {
+          type: 'UserRegistered',
+          aggregateId: id,
+          payload: { userId: id, email: 'not-an-email', notificationId: id, registeredAt: 'yesterday' },
+        });
       }),
       (error: unknown) => error instanceof AppError && error.code === 'INVALID_PAYLOAD',
     );
@@ -91,6 +98,9 @@ describe('registerUser on real PostgreSQL', () => {
   test('a second registration of the same email in another case is EMAIL_TAKEN', async () => {
     const email = uniqueEmail('case');
     await registerUser(deps(), { email, password });
-    await assert.rejects(registerUser(deps(), { email: email.toUpperCase(), password }), (error: unknown) => error instanceof AppError && error.code === 'EMAIL_TAKEN');
+    await assert.rejects(
+      registerUser(deps(), { email: email.toUpperCase(), password }),
+      (error: unknown) => error instanceof AppError && error.code === 'EMAIL_TAKEN',
+    );
   });
 });

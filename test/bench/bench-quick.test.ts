@@ -47,8 +47,14 @@ test('cli bench --quick runs every scenario and writes a valid report, table and
     assert.deepEqual(report.problems, []);
     const rates = [...new Set(report.latency.map((run) => run.targetRatePerSecond))];
     for (const rate of rates) {
-      assert.ok(report.latency.some((run) => run.path === 'cdc' && run.targetRatePerSecond === rate), `cdc run at ${rate}/s`);
-      assert.ok(report.latency.some((run) => run.path === 'polling' && run.targetRatePerSecond === rate), `polling run at ${rate}/s`);
+      assert.ok(
+        report.latency.some((run) => run.path === 'cdc' && run.targetRatePerSecond === rate),
+        `cdc run at ${rate}/s`,
+      );
+      assert.ok(
+        report.latency.some((run) => run.path === 'polling' && run.targetRatePerSecond === rate),
+        `polling run at ${rate}/s`,
+      );
     }
     assert.deepEqual(report.throughput.map((run) => run.path).sort(), ['cdc', 'polling']);
     assert.ok(report.http?.run !== null && report.http !== null);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { loadConfig, type Config } from '../../src/service/config.ts';
+import { type Config, loadConfig } from '../../src/service/config.ts';
 import { openTopicReader, readUntil, type TopicReader, type TopicRecord } from '../../src/service/kafka/topic-reader.ts';
 
 export const config: Config = loadConfig();
@@ -19,7 +19,10 @@ export interface OutboxRow {
 }
 
 /** A row unique to the calling test: its own event id and, unless given, its own aggregate id. */
-export function newRow(aggregateId = `agg-${randomUUID()}`, payload: Record<string, unknown> = { note: 'cdc test', nested: { n: 1, list: [1, 'two', null] } }): OutboxRow {
+export function newRow(
+  aggregateId = `agg-${randomUUID()}`,
+  payload: Record<string, unknown> = { note: 'cdc test', nested: { n: 1, list: [1, 'two', null] } },
+): OutboxRow {
   return { id: randomUUID(), aggregateId, payload };
 }
 
@@ -37,7 +40,10 @@ export interface CdcRecord extends TopicRecord {
 }
 
 export function parseRecord(record: TopicRecord): CdcRecord {
-  const value = record.value === null ? null : (JSON.parse(record.value) as { op?: string; after?: Record<string, unknown> | null; before?: Record<string, unknown> | null });
+  const value =
+    record.value === null
+      ? null
+      : (JSON.parse(record.value) as { op?: string; after?: Record<string, unknown> | null; before?: Record<string, unknown> | null });
   return { ...record, op: value?.op, after: value?.after ?? null, before: value?.before ?? null };
 }
 

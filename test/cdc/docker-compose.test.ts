@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { configSchema } from '../../src/service/config.ts';
 import { connectorConfigFile, databaseSettings } from '../../src/service/cdc/connector-config.ts';
-import { repoRoot } from '../../src/tooling/stack/paths.ts';
+import { configSchema } from '../../src/service/config.ts';
+import { repoRoot } from '../../src/service/project-paths.ts';
 
 // Docker cannot run here, so the compose file is checked against the sources of truth it must
 // agree with: connector.json, the config defaults and debezium/pom.xml.

@@ -14,7 +14,14 @@ before(async () => {
 test('an inserted outbox row arrives keyed by its aggregate id with its jsonb payload intact', { timeout: 90_000 }, async () => {
   const reader = await readerAtEnd();
   try {
-    const row = newRow(undefined, { text: 'héllo "quoted" \\ slash', number: 12.5, flag: true, empty: {}, list: [1, 'two', null], nested: { deep: { deeper: [] } } });
+    const row = newRow(undefined, {
+      text: 'héllo "quoted" \\ slash',
+      number: 12.5,
+      flag: true,
+      empty: {},
+      list: [1, 'two', null],
+      nested: { deep: { deeper: [] } },
+    });
     await insertRow(pool, row);
     const [record] = (await readEvents(reader, [row.id])).filter((r) => r.after?.id === row.id);
     assert.ok(record);
@@ -38,7 +45,12 @@ test('events of one aggregate arrive on one partition in commit order', { timeou
     const rows = [first, ...Array.from({ length: 4 }, () => newRow(first.aggregateId))];
     // Separate transactions, committed one after the other: commit order is the order to keep.
     for (const row of rows) await insertRow(pool, row);
-    const records = (await readEvents(reader, rows.map((row) => row.id))).filter((r) => r.after?.aggregate_id === first.aggregateId);
+    const records = (
+      await readEvents(
+        reader,
+        rows.map((row) => row.id),
+      )
+    ).filter((r) => r.after?.aggregate_id === first.aggregateId);
     assert.equal(new Set(records.map((r) => r.partition)).size, 1, 'one partition for one aggregate');
     assert.deepEqual(
       records.map((r) => r.after?.id),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnectClient } from '../../src/service/cdc/connect-client.ts';
 import { waitForConnectorRunning } from '../../src/service/cdc/ensure-connector.ts';
 import { dropReplicationSlot, slotStatus } from '../../src/service/cdc/replication-slot.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnectClient } from '../../src/service/cdc/connect-client.ts';
-import { loadConnectorConfig, type ConnectorConfig } from '../../src/service/cdc/connector-config.ts';
+import { type ConnectorConfig, loadConnectorConfig } from '../../src/service/cdc/connector-config.ts';
 import { dropReplicationSlot } from '../../src/service/cdc/replication-slot.ts';
 import { createKafka } from '../../src/service/kafka/client.ts';
 import { openTopicReader, type TopicReader } from '../../src/service/kafka/topic-reader.ts';
@@ -29,7 +29,9 @@ export async function throwawayConnector(label: string): Promise<ThrowawayConnec
     topic,
     async remove() {
       await client.deleteConnector(connectorConfig.name).catch(() => false);
-      await dropReplicationSlot(config.DATABASE_URL, connectorConfig['slot.name'], 60_000).catch((error: unknown) => console.error(`cleanup: ${String(error)}`));
+      await dropReplicationSlot(config.DATABASE_URL, connectorConfig['slot.name'], 60_000).catch((error: unknown) =>
+        console.error(`cleanup: ${String(error)}`),
+      );
       await deleteTopics([topic, `__debezium-heartbeat.${connectorConfig['topic.prefix']}`]);
     },
   };

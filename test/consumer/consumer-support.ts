@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import kafka from '@confluentinc/kafka-javascript';
 import { sql } from 'kysely';
-import { loadConfig, type Config } from '../../src/service/config.ts';
+import { type Config, loadConfig } from '../../src/service/config.ts';
 import type { Db } from '../../src/service/db/database.ts';
-import { createKafka, type Admin } from '../../src/service/kafka/client.ts';
+import { type Admin, createKafka } from '../../src/service/kafka/client.ts';
 import { openTopicReader, readUntil, type TopicRecord } from '../../src/service/kafka/topic-reader.ts';
 import { ensureTopics, withAdmin as withKafkaAdmin } from '../../src/service/kafka/topics.ts';
 import { writeOutboxEvent } from '../../src/service/outbox/write-outbox-event.ts';
@@ -56,7 +56,10 @@ export async function prepareConsumerEnv(label: string, { createDlq = true }: { 
 }
 
 export async function createTopics(admin: Admin, topics: readonly string[]): Promise<void> {
-  await ensureTopics(admin, topics.map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS })));
+  await ensureTopics(
+    admin,
+    topics.map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS })),
+  );
 }
 
 export async function cleanupConsumerEnv(testEnv: ConsumerTestEnv): Promise<void> {
@@ -133,7 +136,9 @@ export function startConsumerProcess(testEnv: ConsumerTestEnv, extraEnv: Record<
   createInterface({ input: child.stdout! }).on('line', collect);
   createInterface({ input: child.stderr! }).on('line', (line) => collect(JSON.stringify({ stderr: line, msg: line })));
   // 'close', not 'exit': it waits for stdout and stderr to be drained, so every log line is in `logs`.
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     logs,
@@ -151,12 +156,26 @@ export function startConsumerProcess(testEnv: ConsumerTestEnv, extraEnv: Record<
         };
         const timer = setTimeout(() => {
           finish();
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last log lines:\n${logs.slice(-15).map((l) => JSON.stringify(l)).join('\n')}`));
+          reject(
+            new Error(
+              `timed out after ${timeoutMs} ms waiting for ${what}; last log lines:\n${logs
+                .slice(-15)
+                .map((l) => JSON.stringify(l))
+                .join('\n')}`,
+            ),
+          );
         }, timeoutMs);
         const onExit = () => {
           if (done) return;
           finish();
-          reject(new Error(`kafka-consumer exited while waiting for ${what}; last log lines:\n${logs.slice(-15).map((l) => JSON.stringify(l)).join('\n')}`));
+          reject(
+            new Error(
+              `kafka-consumer exited while waiting for ${what}; last log lines:\n${logs
+                .slice(-15)
+                .map((l) => JSON.stringify(l))
+                .join('\n')}`,
+            ),
+          );
         };
         const finish = () => {
           done = true;
@@ -178,7 +197,10 @@ export async function startReadyConsumer(testEnv: ConsumerTestEnv, extraEnv: Rec
 }
 
 /** SIGTERM, then SIGKILL if it is still there after the grace period; resolves with how it ended. */
-export async function stopConsumerProcess(consumer: ConsumerProcess, graceMs = 15_000): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
+export async function stopConsumerProcess(
+  consumer: ConsumerProcess,
+  graceMs = 15_000,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> {
   const started = Date.now();
   if (consumer.child.exitCode !== null || consumer.child.signalCode !== null) return { ...(await consumer.exited), ms: 0 };
   consumer.child.kill('SIGTERM');
@@ -201,7 +223,10 @@ export async function insertRegistration(db: Db, { userId = randomUUID() }: { us
     const email = `consumer-${randomUUID()}@example.com`;
     const exists = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
     if (exists === undefined) await trx.insertInto('users').values({ id: userId, email, password_hash: 'not-a-real-hash' }).execute();
-    await trx.insertInto('notifications').values({ id: notificationId, user_id: userId, type: 'USER_REGISTRATION', message: `Welcome, ${email}!` }).execute();
+    await trx
+      .insertInto('notifications')
+      .values({ id: notificationId, user_id: userId, type: 'USER_REGISTRATION', message: `Welcome, ${email}!` })
+      .execute();
     const eventId = await writeOutboxEvent(trx, {
       type: 'UserRegistered',
       aggregateId: userId,
@@ -212,7 +237,10 @@ export async function insertRegistration(db: Db, { userId = randomUUID() }: { us
 }
 
 /** An outbox row as any SQL client could write it, bypassing the typed writer: how poison gets in. */
-export async function insertRawOutboxRow(db: Db, row: { eventType: string; aggregateType?: string; aggregateId?: string; payload: unknown }): Promise<{ id: string; aggregateId: string }> {
+export async function insertRawOutboxRow(
+  db: Db,
+  row: { eventType: string; aggregateType?: string; aggregateId?: string; payload: unknown },
+): Promise<{ id: string; aggregateId: string }> {
   const id = randomUUID();
   const aggregateId = row.aggregateId ?? randomUUID();
   await sql`insert into outbox_events (id, aggregate_type, aggregate_id, event_type, payload)
@@ -221,7 +249,13 @@ export async function insertRawOutboxRow(db: Db, row: { eventType: string; aggre
 }
 
 /** Reads a topic from its beginning (or a timestamp) until `done` holds, failing with `what` at the deadline. */
-export async function readTopicUntil(topic: string, what: string, done: (records: TopicRecord[]) => boolean, timeoutMs = 30_000, sinceMs?: number): Promise<TopicRecord[]> {
+export async function readTopicUntil(
+  topic: string,
+  what: string,
+  done: (records: TopicRecord[]) => boolean,
+  timeoutMs = 30_000,
+  sinceMs?: number,
+): Promise<TopicRecord[]> {
   const reader = await openTopicReader({ brokers: config.KAFKA_BROKERS, topic, from: sinceMs === undefined ? 'beginning' : { timestamp: sinceMs } });
   try {
     const records = await readUntil(reader, done, timeoutMs);
@@ -244,7 +278,11 @@ export async function readWholeTopic(topic: string, timeoutMs = 30_000): Promise
 
 export async function notificationStatuses(db: Db, ids: readonly string[]): Promise<Map<string, { status: string; sent_at: Date | null }>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('notifications').select(['id', 'status', 'sent_at']).where('id', 'in', [...ids]).execute();
+  const rows = await db
+    .selectFrom('notifications')
+    .select(['id', 'status', 'sent_at'])
+    .where('id', 'in', [...ids])
+    .execute();
   return new Map(rows.map((row) => [row.id, { status: row.status, sent_at: row.sent_at }]));
 }
 

@@ -5,18 +5,18 @@ import type { Db } from '../../src/service/db/database.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { eventually } from '../support/eventually.ts';
 import {
+  type ConsumerProcess,
+  type ConsumerTestEnv,
   cleanupConsumerEnv,
   config,
   inboxCount,
   insertRegistration,
   notificationStatuses,
   prepareConsumerEnv,
+  type Registration,
   readWholeTopic,
   startReadyConsumer,
   stopConsumerProcess,
-  type ConsumerProcess,
-  type ConsumerTestEnv,
-  type Registration,
 } from './consumer-support.ts';
 
 const total = 200;
@@ -67,7 +67,11 @@ describe('kafka-consumer: kill -9 in the middle of a stream', () => {
     const handledBeforeKill = await eventually(
       'some events to be handled before the kill',
       async () => {
-        const handled = await inboxCount(db, testEnv.inboxHandler, registrations.map((r) => r.eventId));
+        const handled = await inboxCount(
+          db,
+          testEnv.inboxHandler,
+          registrations.map((r) => r.eventId),
+        );
         return handled >= 80 ? handled : undefined;
       },
       30_000,
@@ -93,7 +97,12 @@ describe('kafka-consumer: kill -9 in the middle of a stream', () => {
     const ids = registrations.map((r) => r.notificationId);
     const eventIds = registrations.map((r) => r.eventId);
     // The inbox rows under the test's own handler name: only this consumer writes them.
-    await eventually(`all ${total} events to be handled`, async () => ((await inboxCount(db, testEnv.inboxHandler, eventIds)) === total ? true : undefined), 60_000, 100);
+    await eventually(
+      `all ${total} events to be handled`,
+      async () => ((await inboxCount(db, testEnv.inboxHandler, eventIds)) === total ? true : undefined),
+      60_000,
+      100,
+    );
     const allSentMs = Date.now() - started;
     assert.equal(await inboxCount(db, testEnv.inboxHandler, eventIds), total, 'one inbox row per event');
     const statuses = await notificationStatuses(db, ids);

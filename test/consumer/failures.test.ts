@@ -6,6 +6,8 @@ import type { Db } from '../../src/service/db/database.ts';
 import { createKafka } from '../../src/service/kafka/client.ts';
 import { openTestDatabase } from '../support/database.ts';
 import {
+  type ConsumerProcess,
+  type ConsumerTestEnv,
   cleanupConsumerEnv,
   config,
   createTopics,
@@ -18,8 +20,6 @@ import {
   startReadyConsumer,
   stopConsumerProcess,
   withAdmin,
-  type ConsumerProcess,
-  type ConsumerTestEnv,
 } from './consumer-support.ts';
 
 // Failures that must make the consumer stop (so a supervisor restarts it) without losing anything.
@@ -49,7 +49,10 @@ describe('kafka-consumer: failing safely', () => {
     processes.push(first);
     const poison = await insertRawOutboxRow(db, { eventType: 'UserDeleted', payload: { userId: randomUUID() } });
 
-    const exited = await Promise.race([first.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the consumer did not exit')), 45_000))]);
+    const exited = await Promise.race([
+      first.exited,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the consumer did not exit')), 45_000)),
+    ]);
     assert.equal(exited.code, 1, 'non-zero exit, so a supervisor restarts it');
     assert.ok(first.logs.some((line) => line.msg === 'cannot go on safely; stopping so a restart can retry'));
 
@@ -80,15 +83,42 @@ describe('kafka-consumer: failing safely', () => {
     await lock.query('select 1 from notifications where id = $1 for update', [registration.notificationId]);
     const producer = createKafka(config).producer({ kafkaJS: { acks: -1 } });
     await producer.connect();
-    const payload = { userId: registration.userId, email: `stall-${randomUUID()}@example.com`, notificationId: registration.notificationId, registeredAt: new Date().toISOString() };
-    await producer.send({ topic: testEnv.notifTopic, messages: [{ key: registration.userId, value: JSON.stringify(payload), headers: { 'event-id': registration.eventId } }] });
+    const payload = {
+      userId: registration.userId,
+      email: `stall-${randomUUID()}@example.com`,
+      notificationId: registration.notificationId,
+      registeredAt: new Date().toISOString(),
+    };
+    await producer.send({
+      topic: testEnv.notifTopic,
+      messages: [{ key: registration.userId, value: JSON.stringify(payload), headers: { 'event-id': registration.eventId } }],
+    });
     await producer.disconnect();
     const stuckAt = Date.now();
 
-    const exited = await Promise.race([first.exited, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the stalled consumer did not exit: ${first.logs.slice(-10).map((l) => JSON.stringify(l)).join('\n')}`)), 30_000))]);
+    const exited = await Promise.race([
+      first.exited,
+      new Promise<never>((_, reject) =>
+        setTimeout(
+          () =>
+            reject(
+              new Error(
+                `the stalled consumer did not exit: ${first.logs
+                  .slice(-10)
+                  .map((l) => JSON.stringify(l))
+                  .join('\n')}`,
+              ),
+            ),
+          30_000,
+        ),
+      ),
+    ]);
     const exitedAfterMs = Date.now() - stuckAt;
     assert.notEqual(exited.code, 0, 'non-zero exit, so a supervisor restarts it');
-    assert.ok(first.logs.some((line) => typeof line.err === 'object' && JSON.stringify(line.err).includes('made no progress')), 'the stall is logged');
+    assert.ok(
+      first.logs.some((line) => typeof line.err === 'object' && JSON.stringify(line.err).includes('made no progress')),
+      'the stall is logged',
+    );
 
     await lock.query('rollback');
     await lock.end();

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import type { Db } from '../../src/service/db/database.ts';
 import { createKafka } from '../../src/service/kafka/client.ts';
 import type { TopicRecord } from '../../src/service/kafka/topic-reader.ts';
-import type { Db } from '../../src/service/db/database.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { eventually } from '../support/eventually.ts';
 import {
+  type ConsumerProcess,
+  type ConsumerTestEnv,
   cleanupConsumerEnv,
   config,
   handledAndSent,
@@ -19,8 +21,6 @@ import {
   readWholeTopic,
   startReadyConsumer,
   stopConsumerProcess,
-  type ConsumerProcess,
-  type ConsumerTestEnv,
 } from './consumer-support.ts';
 
 // Against the real stack: PostgreSQL -> Debezium -> Kafka -> `cli kafka-consumer` (a child process).
@@ -67,7 +67,9 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
     const invalid = await insertRawOutboxRow(db, { eventType: 'UserRegistered', payload: { userId: 'not-a-uuid', email: 'nope' } });
     const valid = await insertRegistration(db);
 
-    const dead = await readTopicUntil(testEnv.dlqTopic, 'both poison records', (read) => [unknown.id, invalid.id].every((id) => read.some((r) => cdcEventId(r) === id)));
+    const dead = await readTopicUntil(testEnv.dlqTopic, 'both poison records', (read) =>
+      [unknown.id, invalid.id].every((id) => read.some((r) => cdcEventId(r) === id)),
+    );
     const expectations = [
       [unknown, 'UNKNOWN_EVENT_TYPE'],
       [invalid, 'INVALID_PAYLOAD'],
@@ -114,7 +116,9 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
     const copies = (await readWholeTopic(testEnv.notifTopic)).filter((r) => r.headers['event-id'] === registration.eventId);
     assert.equal(copies.length, 2, 'the duplicate was delivered');
     assert.equal(await inboxCount(db, testEnv.inboxHandler, [registration.eventId]), 1);
-    const sends = consumer.logs.filter((line) => line.msg === 'notification sent' && (line.notification as { eventId?: string } | undefined)?.eventId === registration.eventId);
+    const sends = consumer.logs.filter(
+      (line) => line.msg === 'notification sent' && (line.notification as { eventId?: string } | undefined)?.eventId === registration.eventId,
+    );
     assert.equal(sends.length, 1, 'the sender was called once');
   });
 
@@ -125,7 +129,16 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
     const producer = createKafka(config).producer({ kafkaJS: { acks: -1 } });
     await producer.connect();
     try {
-      await producer.send({ topic: testEnv.notifTopic, messages: [{ key: userId, value: JSON.stringify(payload), headers: { 'event-id': eventId, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } }] });
+      await producer.send({
+        topic: testEnv.notifTopic,
+        messages: [
+          {
+            key: userId,
+            value: JSON.stringify(payload),
+            headers: { 'event-id': eventId, traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+          },
+        ],
+      });
     } finally {
       await producer.disconnect();
     }
@@ -161,7 +174,11 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
       await trx.insertInto('users').values({ id: userId, email, password_hash: 'x' }).execute();
       await trx.insertInto('notifications').values({ id: notificationId, user_id: userId, type: 'USER_REGISTRATION', message: 'welcome' }).execute();
     });
-    await eventually('the late notification to be SENT', async () => ((await notificationStatuses(db, [notificationId])).get(notificationId)?.status === 'SENT' ? true : undefined), 15_000);
+    await eventually(
+      'the late notification to be SENT',
+      async () => ((await notificationStatuses(db, [notificationId])).get(notificationId)?.status === 'SENT' ? true : undefined),
+      15_000,
+    );
     assert.equal(await inboxCount(db, testEnv.inboxHandler, [eventId]), 1);
     const dead = await readWholeTopic(testEnv.dlqTopic);
     assert.equal(dead.filter((r) => r.headers['event-id'] === eventId).length, 0, 'nothing dead-lettered');
@@ -171,7 +188,9 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
     const userId = randomUUID();
     const events: string[] = [];
     for (let i = 0; i < 8; i++) events.push((await insertRegistration(db, { userId })).eventId);
-    const records = await readTopicUntil(testEnv.notifTopic, 'all events of the aggregate', (read) => events.every((id) => read.some((r) => r.headers['event-id'] === id)));
+    const records = await readTopicUntil(testEnv.notifTopic, 'all events of the aggregate', (read) =>
+      events.every((id) => read.some((r) => r.headers['event-id'] === id)),
+    );
     const mine = records.filter((r) => r.key === userId);
     assert.equal(new Set(mine.map((r) => r.partition)).size, 1, 'one aggregate, one partition');
     const routedOrder = mine.sort((a, b) => a.offset - b.offset).map((r) => r.headers['event-id']);
@@ -190,9 +209,9 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
 
     // Both groups committed past the records of the event they handled before stopping. (Not
     // "to the end": other suites keep writing registrations that this router also routes.)
-    const cdc = (await readTopicUntil(config.CDC_TOPIC, 'the CDC record of the event', (read) => read.some((r) => cdcEventId(r) === registration.eventId), 30_000, since)).find(
-      (r) => cdcEventId(r) === registration.eventId,
-    )!;
+    const cdc = (
+      await readTopicUntil(config.CDC_TOPIC, 'the CDC record of the event', (read) => read.some((r) => cdcEventId(r) === registration.eventId), 30_000, since)
+    ).find((r) => cdcEventId(r) === registration.eventId)!;
     const routed = (await readWholeTopic(testEnv.notifTopic)).find((r) => r.headers['event-id'] === registration.eventId)!;
     await assertCommittedPast(testEnv.routerGroup, cdc);
     await assertCommittedPast(testEnv.notifierGroup, routed);

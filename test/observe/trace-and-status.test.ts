@@ -7,9 +7,9 @@ import { loadConnectorConfig } from '../../src/service/cdc/connector-config.ts';
 import { slotStatus } from '../../src/service/cdc/replication-slot.ts';
 import { loadConfig } from '../../src/service/config.ts';
 import type { Db } from '../../src/service/db/database.ts';
-import type { TraceFacts, TraceReport } from '../../src/tooling/observe/trace-verdict.ts';
 import { hashPassword } from '../../src/service/users/password-hash.ts';
 import { registerUser } from '../../src/service/users/register-user.ts';
+import type { TraceFacts, TraceReport } from '../../src/tooling/observe/trace-verdict.ts';
 import { runCli } from '../support/cli.ts';
 import { openTestDatabase, uniqueEmail } from '../support/database.ts';
 import { eventually } from '../support/eventually.ts';
@@ -57,7 +57,10 @@ describe('cli trace against the running pipeline', () => {
 
   test('an event of an unknown type is traced to DEAD-LETTERED with its reason', async () => {
     const eventId = randomUUID();
-    await db.insertInto('outbox_events').values({ id: eventId, aggregate_type: 'User', aggregate_id: randomUUID(), event_type: 'UserDeleted', payload: '{}' }).execute();
+    await db
+      .insertInto('outbox_events')
+      .values({ id: eventId, aggregate_type: 'User', aggregate_id: randomUUID(), event_type: 'UserDeleted', payload: '{}' })
+      .execute();
     const [result] = await eventually('the event to be dead-lettered', async () => {
       const traced = await trace(eventId);
       return traced[0]?.report.verdict === 'dead-lettered' ? traced : undefined;
@@ -82,8 +85,15 @@ describe('with the connector stopped', () => {
     try {
       await eventually('the connector to stop', async () => ((await connectorState()) === 'STOPPED' ? true : undefined), 30_000);
       // Connect says STOPPED before the task has let go of the slot; until then it may still capture.
-      await eventually('the replication slot to be released', async () => ((await slotStatus(config.DATABASE_URL, slotName))?.active === false ? true : undefined), 30_000);
-      const user = await registerUser({ db, hashPassword: (p) => hashPassword(p, 10) }, { email: uniqueEmail('uncaptured'), password: 'correct horse battery' });
+      await eventually(
+        'the replication slot to be released',
+        async () => ((await slotStatus(config.DATABASE_URL, slotName))?.active === false ? true : undefined),
+        30_000,
+      );
+      const user = await registerUser(
+        { db, hashPassword: (p) => hashPassword(p, 10) },
+        { email: uniqueEmail('uncaptured'), password: 'correct horse battery' },
+      );
       const [result] = await trace(user.id);
       assert.equal(result!.report.verdict, 'not yet captured');
       assert.match(result!.report.reason, /connector STOPPED/);
@@ -95,20 +105,30 @@ describe('with the connector stopped', () => {
     } finally {
       const resume = await fetch(new URL(`/connectors/${connectorName}/resume`, config.CONNECT_URL), { method: 'PUT' });
       assert.ok(resume.ok, `resume answered ${resume.status}`);
-      await eventually('the connector to run again', async () => {
-        const status = await connect.getStatus(connectorName);
-        return status?.connector.state === 'RUNNING' && status.tasks.every((t) => t.state === 'RUNNING') && status.tasks.length > 0 ? true : undefined;
-      }, 60_000);
+      await eventually(
+        'the connector to run again',
+        async () => {
+          const status = await connect.getStatus(connectorName);
+          return status?.connector.state === 'RUNNING' && status.tasks.every((t) => t.state === 'RUNNING') && status.tasks.length > 0 ? true : undefined;
+        },
+        60_000,
+      );
     }
     await eventually('status to be healthy again', async () => ((await runCli(['status'])).code === 0 ? true : undefined), 60_000, 1_000);
   });
 });
 
 test('the outbox rows written while the connector was stopped are all captured after it resumed', async () => {
-  const { rows } = await sql<{ id: string }>`select id from outbox_events where payload->>'email' like 'uncaptured-%' order by created_at desc limit 1`.execute(db);
-  const [result] = await eventually('the row to be captured', async () => {
-    const traced = await trace(rows[0]!.id);
-    return traced[0]?.facts.cdc !== null ? traced : undefined;
-  }, 30_000);
+  const { rows } = await sql<{ id: string }>`select id from outbox_events where payload->>'email' like 'uncaptured-%' order by created_at desc limit 1`.execute(
+    db,
+  );
+  const [result] = await eventually(
+    'the row to be captured',
+    async () => {
+      const traced = await trace(rows[0]!.id);
+      return traced[0]?.facts.cdc !== null ? traced : undefined;
+    },
+    30_000,
+  );
   assert.notEqual(result!.report.verdict, 'not yet captured');
 });

@@ -53,7 +53,10 @@ describe('the README stays in step with the code', () => {
 describe('the quick start, run as written', () => {
   test('register with the README curl, read the user, then trace says delivered', async () => {
     const lines = quickStart();
-    assert.deepEqual(lines.filter((line) => line.startsWith('make ')), ['make up', 'make test', 'make down']);
+    assert.deepEqual(
+      lines.filter((line) => line.startsWith('make ')),
+      ['make up', 'make test', 'make down'],
+    );
     // `make up` already ran (the suite runs inside the stack); `make test` is this very run.
     const post = lines.find((line) => line.startsWith('curl -s -X POST'))!;
     const email = uniqueEmail('readme');

@@ -9,5 +9,9 @@ export function createTestApp(db: Db, { bodyLimitBytes = 64 * 1024 } = {}) {
 }
 
 export async function postJson(app: ReturnType<typeof createTestApp>, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return app.request(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return app.request(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }

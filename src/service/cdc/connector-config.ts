@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../errors.ts';
-import { debeziumDir } from '../../tooling/stack/paths.ts';
-import { renderTemplate } from '../../tooling/stack/render-template.ts';
+import { debeziumDir } from '../project-paths.ts';
+import { renderTemplate } from '../render-template.ts';
 
 export const connectorConfigFile = path.join(debeziumDir, 'connector.json');
 
@@ -15,7 +15,8 @@ export type ConnectorConfig = Readonly<Record<string, string>> & { readonly name
 export function databaseSettings(databaseUrl: string): Record<string, string> {
   const url = new URL(databaseUrl);
   const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
-  if (name === '') throw new AppError('CONFIG_INVALID', 'DATABASE_URL names no database: the connector needs one (e.g. postgres://postgres@127.0.0.1:5432/outbox)');
+  if (name === '')
+    throw new AppError('CONFIG_INVALID', 'DATABASE_URL names no database: the connector needs one (e.g. postgres://postgres@127.0.0.1:5432/outbox)');
   return {
     DATABASE_HOST: url.hostname,
     DATABASE_PORT: url.port || '5432',

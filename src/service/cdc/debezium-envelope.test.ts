@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeEnvelope, type DecodedEnvelope } from './debezium-envelope.ts';
+import { type DecodedEnvelope, decodeEnvelope } from './debezium-envelope.ts';
 
 const row = {
   id: '7b0f3c2e-5a43-4c1e-9d3b-6a1f2e8c9d01',
@@ -77,7 +77,8 @@ describe('decodeEnvelope', () => {
   });
 
   it('refuses what is not JSON', () => {
-    for (const value of ['not json', '{"op":"c"', Buffer.from([0xff, 0xfe, 0x00]), '\u0000']) assert.equal(errorCode(decodeEnvelope(value)), 'MALFORMED_ENVELOPE');
+    for (const value of ['not json', '{"op":"c"', Buffer.from([0xff, 0xfe, 0x00]), '\u0000'])
+      assert.equal(errorCode(decodeEnvelope(value)), 'MALFORMED_ENVELOPE');
   });
 
   it('refuses JSON that is not an envelope object', () => {

@@ -15,10 +15,7 @@ export interface OutboxEventRecord {
 export const skipReasons = ['tombstone', 'heartbeat', 'message', 'update', 'delete', 'truncate'] as const;
 export type SkipReason = (typeof skipReasons)[number];
 
-export type DecodedEnvelope =
-  | { kind: 'event'; event: OutboxEventRecord }
-  | { kind: 'skip'; reason: SkipReason }
-  | { kind: 'error'; error: AppError };
+export type DecodedEnvelope = { kind: 'event'; event: OutboxEventRecord } | { kind: 'skip'; reason: SkipReason } | { kind: 'error'; error: AppError };
 
 export interface DecodeOptions {
   /** The topic the record came from: Debezium heartbeats live on their own topic. */
@@ -57,7 +54,7 @@ const envelope = z.object({
  * poison record is dead-lettered instead of crashing the consumer.
  */
 export function decodeEnvelope(value: Buffer | string | null | undefined, { topic, maxBytes = defaultMaxBytes }: DecodeOptions = {}): DecodedEnvelope {
-  if (topic !== undefined && topic.startsWith(heartbeatTopicPrefix)) return skip('heartbeat');
+  if (topic?.startsWith(heartbeatTopicPrefix)) return skip('heartbeat');
   // A delete is followed by a tombstone (tombstones.on.delete defaults to true) for log compaction.
   if (value === null || value === undefined) return skip('tombstone');
   const size = typeof value === 'string' ? Buffer.byteLength(value) : value.length;

@@ -65,10 +65,15 @@ export async function waitForConnectorRunning(
     if (isRunning(status)) return status as ConnectorStatus;
     const reason = status === undefined ? undefined : failureReason(status);
     if (reason !== undefined) {
-      throw new AppError('CONNECTOR_FAILED', `connector ${name} failed: ${reason} (full trace: cli connector status; log: .stack/logs/connect.log)`, { details: status });
+      throw new AppError('CONNECTOR_FAILED', `connector ${name} failed: ${reason} (full trace: cli connector status; log: .stack/logs/connect.log)`, {
+        details: status,
+      });
     }
     if (Date.now() - started > timeoutMs) {
-      throw new AppError('TIMEOUT', `connector ${name} not RUNNING after ${timeoutMs / 1000} s (${status === undefined ? 'no status' : describeStatus(status)}): see the Connect log`);
+      throw new AppError(
+        'TIMEOUT',
+        `connector ${name} not RUNNING after ${timeoutMs / 1000} s (${status === undefined ? 'no status' : describeStatus(status)}): see the Connect log`,
+      );
     }
     if (onProgress !== undefined && Date.now() - lastReport >= 5_000) {
       lastReport = Date.now();

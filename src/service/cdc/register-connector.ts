@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import { createConnectClient } from './connect-client.ts';
 import { loadConnectorConfig } from './connector-config.ts';
-import { describeStatus, ensureConnector, waitForConnectorRunning, type EnsureOutcome } from './ensure-connector.ts';
+import { describeStatus, type EnsureOutcome, ensureConnector, waitForConnectorRunning } from './ensure-connector.ts';
 
 export interface RegisterResult {
   name: string;

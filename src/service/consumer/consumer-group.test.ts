@@ -3,7 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { AppError } from '../errors.ts';
 import type { Consumer } from '../kafka/client.ts';
 import { createLogger } from '../logger.ts';
-import { startConsumerGroup, type RecordHandler, type DeadLetterSink } from './consumer-group.ts';
+import { type DeadLetterSink, type RecordHandler, startConsumerGroup } from './consumer-group.ts';
 import type { DeadLetterMessage } from './dead-letter.ts';
 
 // A stand-in for the Kafka consumer: enough of its surface to drive the group loop and to see
@@ -17,7 +17,10 @@ interface FakeConsumer {
   disconnected(): boolean;
 }
 
-function fakeConsumer(topic: string, onRebalance: (error: { code: number }, assignment: Array<{ topic: string; partition: number }>) => Promise<void>): FakeConsumer {
+function fakeConsumer(
+  topic: string,
+  onRebalance: (error: { code: number }, assignment: Array<{ topic: string; partition: number }>) => Promise<void>,
+): FakeConsumer {
   let eachMessage: ((payload: unknown) => Promise<void>) | undefined;
   let isDisconnected = false;
   const commits: FakeConsumer['commits'] = [];
@@ -50,15 +53,17 @@ function fakeConsumer(topic: string, onRebalance: (error: { code: number }, assi
         { code: -175 },
         partitions.map((partition) => ({ topic, partition })),
       ),
-    committedOffset: (partition) => commits.flat().filter((c) => c.partition === partition).at(-1)?.offset,
+    committedOffset: (partition) =>
+      commits
+        .flat()
+        .filter((c) => c.partition === partition)
+        .at(-1)?.offset,
     disconnected: () => isDisconnected,
   };
 }
 
 function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => ((resolve = res), (reject = rej)));
+  const { promise, resolve, reject } = Promise.withResolvers<T>();
   return { promise, resolve, reject };
 }
 
@@ -79,14 +84,27 @@ afterEach(async () => {
   await Promise.all(started.splice(0).map((group) => group.stop()));
 });
 
-async function start({ handle, deadLetter = async () => {}, maxAttempts = 3, maxInFlight = 10 }: { handle: RecordHandler; deadLetter?: DeadLetterSink; maxAttempts?: number; maxInFlight?: number }) {
+async function start({
+  handle,
+  deadLetter = async () => {},
+  maxAttempts = 3,
+  maxInFlight = 10,
+}: {
+  handle: RecordHandler;
+  deadLetter?: DeadLetterSink;
+  maxAttempts?: number;
+  maxInFlight?: number;
+}) {
   let fake: FakeConsumer | undefined;
   const fatal: AppError[] = [];
   const group = await startConsumerGroup({
     name: 'test',
     stage: 'route',
     topic: 't',
-    createConsumer: (onRebalance) => (fake = fakeConsumer('t', onRebalance)).consumer,
+    createConsumer: (onRebalance) => {
+      fake = fakeConsumer('t', onRebalance);
+      return fake.consumer;
+    },
     handle,
     deadLetter,
     retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2 },

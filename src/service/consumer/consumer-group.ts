@@ -8,7 +8,7 @@ import { buildDeadLetter, type DeadLetterMessage, type SourceRecord, type Stage 
 import { InFlightWindow } from './in-flight-window.ts';
 import { toKafkaError } from './kafka-errors.ts';
 import { OffsetTracker, type Receipt } from './offset-tracker.ts';
-import { toAppError, withRetry, type RetryPolicy } from './retry.ts';
+import { type RetryPolicy, toAppError, withRetry } from './retry.ts';
 
 /** Handles one record; resolves with an outcome label to count, throws (an AppError) to fail. */
 export type RecordHandler = (record: SourceRecord) => Promise<string>;
@@ -61,7 +61,20 @@ const rebalanceDrainMs = 5_000;
  * returns, which is too early), coalesced, and repeated until they succeed.
  */
 export async function startConsumerGroup(options: ConsumerGroupOptions): Promise<RunningGroup> {
-  const { name, stage, topic, handle, deadLetter, retry, attemptTimeoutMs, maxInFlight, logger, onFatal, drainTimeoutMs = 7_000, classify = toAppError } = options;
+  const {
+    name,
+    stage,
+    topic,
+    handle,
+    deadLetter,
+    retry,
+    attemptTimeoutMs,
+    maxInFlight,
+    logger,
+    onFatal,
+    drainTimeoutMs = 7_000,
+    classify = toAppError,
+  } = options;
   const counters = new Counters();
   const tracker = new OffsetTracker();
   const window = new InFlightWindow(maxInFlight);
@@ -114,7 +127,10 @@ export async function startConsumerGroup(options: ConsumerGroupOptions): Promise
     const written = await withRetry(() => withTimeout(deadLetter(message), attemptTimeoutMs), { policy: retry, classify: toKafkaError, signal: abort.signal });
     if (written.ok) {
       counters.add(`dead-lettered:${handled.error.code}`);
-      logger.warn({ group: name, code: handled.error.code, reason: handled.error.message, attempts: handled.attempts, ...where(record) }, 'record dead-lettered');
+      logger.warn(
+        { group: name, code: handled.error.code, reason: handled.error.message, attempts: handled.attempts, ...where(record) },
+        'record dead-lettered',
+      );
       finish(receipt);
       return;
     }
@@ -122,7 +138,13 @@ export async function startConsumerGroup(options: ConsumerGroupOptions): Promise
     // Nothing may be dropped: the offset stays uncommitted and the process restarts to retry it.
     if (!fatal) {
       fatal = true;
-      onFatal(new AppError(written.error.code, `${name}: dead-letter write failed after ${written.attempts} attempts, offset ${record.offset} of ${record.topic}[${record.partition}] left uncommitted: ${written.error.message}`, { cause: written.error, retryable: true }));
+      onFatal(
+        new AppError(
+          written.error.code,
+          `${name}: dead-letter write failed after ${written.attempts} attempts, offset ${record.offset} of ${record.topic}[${record.partition}] left uncommitted: ${written.error.message}`,
+          { cause: written.error, retryable: true },
+        ),
+      );
     }
   }
 
@@ -154,13 +176,11 @@ export async function startConsumerGroup(options: ConsumerGroupOptions): Promise
     function request(): void {
       wanted = true;
       // setImmediate lets the acknowledgements of one burst share a commit.
-      running ??= new Promise<void>((resolve) => setImmediate(resolve))
-        .then(loop)
-        .finally(() => {
-          running = undefined;
-          // An acknowledgement that arrived between the loop's last check and here must not wait for the timer.
-          if (wanted && connected) request();
-        });
+      running ??= new Promise<void>((resolve) => setImmediate(resolve)).then(loop).finally(() => {
+        running = undefined;
+        // An acknowledgement that arrived between the loop's last check and here must not wait for the timer.
+        if (wanted && connected) request();
+      });
     }
     return {
       request,
@@ -181,7 +201,15 @@ export async function startConsumerGroup(options: ConsumerGroupOptions): Promise
     eachMessage: async ({ topic: t, partition, message }) => {
       if (stopping) return; // never tracked, so never committed: the next run reads it again
       try {
-        const record: SourceRecord = { topic: t, partition, offset: message.offset, timestamp: message.timestamp, key: message.key, value: message.value, headers: message.headers };
+        const record: SourceRecord = {
+          topic: t,
+          partition,
+          offset: message.offset,
+          timestamp: message.timestamp,
+          key: message.key,
+          value: message.value,
+          headers: message.headers,
+        };
         const receipt = tracker.track(t, partition, message.offset);
         const key = message.key === null ? null : `${partition}:${message.key.toString('base64')}`;
         await window.submit(key, () => processRecord(record, receipt));

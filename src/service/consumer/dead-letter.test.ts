@@ -45,7 +45,13 @@ describe('buildDeadLetter', () => {
   });
 
   it('describes foreign errors as INTERNAL and truncates long messages', () => {
-    const message = buildDeadLetter({ record: { ...record, key: null, value: null, headers: undefined }, stage: 'notify', error: new Error('x'.repeat(5_000)), attempts: 3, failedAt });
+    const message = buildDeadLetter({
+      record: { ...record, key: null, value: null, headers: undefined },
+      stage: 'notify',
+      error: new Error('x'.repeat(5_000)),
+      attempts: 3,
+      failedAt,
+    });
     assert.equal(message.headers['dlq-error-code'], 'INTERNAL');
     assert.equal((message.headers['dlq-error-message'] as string).length, 1_000);
     assert.equal(message.key, null);

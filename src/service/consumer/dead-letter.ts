@@ -1,4 +1,4 @@
-import { isAppError, type ErrorCode } from '../errors.ts';
+import { type ErrorCode, isAppError } from '../errors.ts';
 import type { Headers } from './record-headers.ts';
 
 export type Stage = 'route' | 'notify';

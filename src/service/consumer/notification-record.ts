@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.ts';
 import type { RegistrationNotification } from '../notifications/handle-registration-notification.ts';
 import { userRegisteredPayload } from '../users/user-events.ts';
-import { eventHeaders, headerText, type Headers } from './record-headers.ts';
+import { eventHeaders, type Headers, headerText } from './record-headers.ts';
 
 const eventId = z.uuid();
 

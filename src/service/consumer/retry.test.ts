@@ -1,15 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../errors.ts';
-import { backoffDelayMs, withRetry, worstCaseRetryMs, type RetryPolicy } from './retry.ts';
+import { backoffDelayMs, type RetryPolicy, withRetry, worstCaseRetryMs } from './retry.ts';
 
 const policy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 1_000 };
 const noSleep = async (): Promise<void> => {};
 
 describe('backoffDelayMs', () => {
   it('doubles per failed attempt, capped, with jitter in the upper half', () => {
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(policy, n, () => 1)), [100, 200, 400, 800, 1_000, 1_000]);
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelayMs(policy, n, () => 0)), [50, 100, 200, 400, 500]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(policy, n, () => 1)),
+      [100, 200, 400, 800, 1_000, 1_000],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((n) => backoffDelayMs(policy, n, () => 0)),
+      [50, 100, 200, 400, 500],
+    );
     for (let i = 0; i < 1_000; i++) {
       const delay = backoffDelayMs(policy, 3);
       assert.ok(delay >= 200 && delay <= 400, String(delay));
@@ -17,8 +23,14 @@ describe('backoffDelayMs', () => {
   });
 
   it('clamps a misbehaving random source', () => {
-    assert.equal(backoffDelayMs(policy, 1, () => 7), 100);
-    assert.equal(backoffDelayMs(policy, 1, () => -3), 50);
+    assert.equal(
+      backoffDelayMs(policy, 1, () => 7),
+      100,
+    );
+    assert.equal(
+      backoffDelayMs(policy, 1, () => -3),
+      50,
+    );
   });
 
   it('bounds the worst case: every attempt timing out plus every maximal wait', () => {
@@ -65,9 +77,12 @@ describe('withRetry', () => {
       { policy, sleep: noSleep },
     );
     assert.ok(!outcome.ok && outcome.attempts === 1 && outcome.error.code === 'INVALID_PAYLOAD');
-    const foreign = await withRetry(async () => {
-      throw new TypeError('bug');
-    }, { policy, sleep: noSleep });
+    const foreign = await withRetry(
+      async () => {
+        throw new TypeError('bug');
+      },
+      { policy, sleep: noSleep },
+    );
     assert.ok(!foreign.ok && foreign.error.code === 'INTERNAL' && foreign.attempts === 1);
     assert.equal(calls, 1);
   });
@@ -91,9 +106,12 @@ describe('withRetry', () => {
     const controller = new AbortController();
     const started = Date.now();
     setTimeout(() => controller.abort(), 20);
-    const outcome = await withRetry(async () => {
-      throw new AppError('KAFKA_UNAVAILABLE', 'down');
-    }, { policy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 }, signal: controller.signal });
+    const outcome = await withRetry(
+      async () => {
+        throw new AppError('KAFKA_UNAVAILABLE', 'down');
+      },
+      { policy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 }, signal: controller.signal },
+    );
     assert.ok(!outcome.ok && outcome.aborted);
     assert.ok(Date.now() - started < 5_000);
   });

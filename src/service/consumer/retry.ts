@@ -25,9 +25,7 @@ export function worstCaseRetryMs(policy: RetryPolicy, attemptTimeoutMs: number):
   return total;
 }
 
-export type RetryOutcome<T> =
-  | { ok: true; value: T; attempts: number }
-  | { ok: false; error: AppError; attempts: number; aborted: boolean };
+export type RetryOutcome<T> = { ok: true; value: T; attempts: number } | { ok: false; error: AppError; attempts: number; aborted: boolean };
 
 export interface RetryOptions {
   policy: RetryPolicy;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OutboxEventRecord } from '../cdc/debezium-envelope.ts';
-import { routeEvent, type RouteResult } from './router.ts';
+import { type RouteResult, routeEvent } from './router.ts';
 
 const topics = { USER_REGISTRATION_TOPIC: 'notif.test.registration' };
 const userId = '0a0b0c0d-1111-4222-8333-444455556666';
@@ -52,7 +52,16 @@ describe('routeEvent', () => {
   });
 
   it('refuses a payload that fails its schema, as non-retryable', () => {
-    const bad = [null, 'text', 42, [], {}, { ...(event.payload as object), email: 'nope' }, { ...(event.payload as object), password: 'secret' }, { ...(event.payload as object), userId: 'x'.repeat(100_000) }];
+    const bad = [
+      null,
+      'text',
+      42,
+      [],
+      {},
+      { ...(event.payload as object), email: 'nope' },
+      { ...(event.payload as object), password: 'secret' },
+      { ...(event.payload as object), userId: 'x'.repeat(100_000) },
+    ];
     for (const payload of bad) {
       const result = routeEvent({ ...event, payload }, topics);
       assert.equal(code(result), 'INVALID_PAYLOAD');

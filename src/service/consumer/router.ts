@@ -1,6 +1,6 @@
 import type { OutboxEventRecord } from '../cdc/debezium-envelope.ts';
 import { AppError } from '../errors.ts';
-import { eventCatalog, isEventType, topicOf, type TopicSetting } from '../outbox/event-catalog.ts';
+import { eventCatalog, isEventType, type TopicSetting, topicOf } from '../outbox/event-catalog.ts';
 import { isValidTraceparent } from '../outbox/trace-context.ts';
 import { eventHeaders } from './record-headers.ts';
 

@@ -1,15 +1,15 @@
 import type { Config } from '../config.ts';
 import { createDatabase, type Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { createKafka, type Admin, type Producer } from '../kafka/client.ts';
+import { type Admin, createKafka, type Producer } from '../kafka/client.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { createLogSender, type NotificationSender } from '../notifications/notification-sender.ts';
-import { startConsumerGroup, type RunningGroup } from './consumer-group.ts';
+import { type RunningGroup, startConsumerGroup } from './consumer-group.ts';
 import { createDeadLetterSink } from './dead-letter-sink.ts';
 import { assignedLag } from './group-lag.ts';
 import { createConsumerProducer, createGroupConsumer } from './kafka-clients.ts';
 import { createNotifyHandler } from './notify-record.ts';
-import { worstCaseRetryMs, type RetryPolicy } from './retry.ts';
+import { type RetryPolicy, worstCaseRetryMs } from './retry.ts';
 import { createRouteHandler } from './route-record.ts';
 import { createStallWatch } from './stall-watch.ts';
 
@@ -97,13 +97,17 @@ export async function runKafkaConsumer({ config, logger, groups, stopRequested, 
           logger: notifierLogger,
           createConsumer: (onRebalance) => createGroupConsumer(kafka, config, config.NOTIFIER_GROUP_ID, onRebalance),
           // The log line IS the send: written synchronously, so a crash right after the commit cannot lose it.
-          handle: createNotifyHandler(db, sender ?? createLogSender(createLogger(config.LOG_LEVEL, 'kafka-consumer', { sync: true }).child({ component: 'notifier' })), config.NOTIFIER_INBOX_HANDLER),
+          handle: createNotifyHandler(
+            db,
+            sender ?? createLogSender(createLogger(config.LOG_LEVEL, 'kafka-consumer', { sync: true }).child({ component: 'notifier' })),
+            config.NOTIFIER_INBOX_HANDLER,
+          ),
         }),
       );
     }
     void Promise.all(running.map((group) => group.ready)).then(() => logger.info({ groups: running.map((group) => group.name) }, 'kafka-consumer ready'));
 
-    timers.push(watchLiveness(running, admin, config, logger, onFatal));
+    timers.push(watchLiveness(running, admin, config, onFatal));
     timers.push(setInterval(() => logStats(running, logger), statsIntervalMs));
 
     const reason = await Promise.race([stopRequested.then(() => 'stop requested'), failed.then((error) => error.message)]);
@@ -121,7 +125,7 @@ export async function runKafkaConsumer({ config, logger, groups, stopRequested, 
 
 const groupIdOf = (config: Config, name: string) => (name === 'router' ? config.ROUTER_GROUP_ID : config.NOTIFIER_GROUP_ID);
 
-function watchLiveness(groups: readonly RunningGroup[], admin: Admin, config: Config, logger: Logger, onFatal: (error: AppError) => void): NodeJS.Timeout {
+function watchLiveness(groups: readonly RunningGroup[], admin: Admin, config: Config, onFatal: (error: AppError) => void): NodeJS.Timeout {
   const watches = new Map(groups.map((group) => [group.name, createStallWatch(config.STALL_TIMEOUT_MS)]));
   let probing = false;
   const interval = Math.max(200, Math.min(15_000, Math.floor(config.STALL_TIMEOUT_MS / 4)));
@@ -164,6 +168,8 @@ async function connect(client: Producer | Admin, config: Config): Promise<void> 
   try {
     await client.connect();
   } catch (error) {
-    throw new AppError('KAFKA_UNAVAILABLE', `Kafka is unreachable at ${config.KAFKA_BROKERS}: start it with \`make up\` or set KAFKA_BROKERS`, { cause: error });
+    throw new AppError('KAFKA_UNAVAILABLE', `Kafka is unreachable at ${config.KAFKA_BROKERS}: start it with \`make up\` or set KAFKA_BROKERS`, {
+      cause: error,
+    });
   }
 }

@@ -1,18 +1,16 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { FileMigrationProvider, Migrator, type MigrationResultSet } from 'kysely/migration';
+import { FileMigrationProvider, type MigrationResultSet, Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { AppError, toDatabaseError } from '../errors.ts';
+import { migrationsDir } from '../project-paths.ts';
 import type { Db } from './database.ts';
 import { maintenanceUrl, withPgClient } from './single-client.ts';
-
-export const migrationFolder = fileURLToPath(new URL('../../../migrations', import.meta.url));
 
 export type MigrateDirection = 'up' | 'down';
 
 export function createMigrator(db: Db): Migrator {
-  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
+  return new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder: migrationsDir }) });
 }
 
 /** Runs the migrations one way; `down` undoes only the newest one, as a rollback should. */

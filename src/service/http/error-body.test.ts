@@ -17,6 +17,14 @@ test('unexpected errors become a generic 500 that repeats nothing of the origina
 });
 
 test('each client-facing code has its status', () => {
-  const expected = { NOT_FOUND: 404, EMAIL_TAKEN: 409, PAYLOAD_TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415, MALFORMED_JSON: 400, DATABASE_UNAVAILABLE: 503 } as const;
-  for (const [code, status] of Object.entries(expected)) assert.equal(toErrorResponse(new AppError(code as keyof typeof expected, 'x'), undefined).status, status);
+  const expected = {
+    NOT_FOUND: 404,
+    EMAIL_TAKEN: 409,
+    PAYLOAD_TOO_LARGE: 413,
+    UNSUPPORTED_MEDIA_TYPE: 415,
+    MALFORMED_JSON: 400,
+    DATABASE_UNAVAILABLE: 503,
+  } as const;
+  for (const [code, status] of Object.entries(expected))
+    assert.equal(toErrorResponse(new AppError(code as keyof typeof expected, 'x'), undefined).status, status);
 });

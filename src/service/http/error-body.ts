@@ -8,7 +8,12 @@ export const errorBodySchema = z
       code: z.string().openapi({ example: 'VALIDATION_FAILED', description: 'stable, machine-readable; see the README for the list' }),
       message: z.string().openapi({ example: 'the request body is invalid' }),
       fields: z
-        .array(z.object({ path: z.string().openapi({ example: 'password' }), message: z.string().openapi({ example: 'Too small: expected string to have >=8 characters' }) }))
+        .array(
+          z.object({
+            path: z.string().openapi({ example: 'password' }),
+            message: z.string().openapi({ example: 'Too small: expected string to have >=8 characters' }),
+          }),
+        )
         .optional()
         .openapi({ description: 'the offending fields, when the problem is in the input' }),
     }),

@@ -1,4 +1,4 @@
-import { serve, type ServerType } from '@hono/node-server';
+import { type ServerType, serve } from '@hono/node-server';
 import type { Logger } from '../logger.ts';
 import type { App } from './app-env.ts';
 
@@ -8,7 +8,10 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
-export function startServer(app: App, { host, port, logger, shutdownTimeoutMs }: { host: string; port: number; logger: Logger; shutdownTimeoutMs: number }): Promise<RunningServer> {
+export function startServer(
+  app: App,
+  { host, port, logger, shutdownTimeoutMs }: { host: string; port: number; logger: Logger; shutdownTimeoutMs: number },
+): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
     const server: ServerType = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
       logger.info({ url: `http://${host}:${info.port}`, swagger: `http://${host}:${info.port}/swagger` }, 'api-server listening');

@@ -2,7 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from '../db/database.ts';
 import { AppError, toDatabaseError } from '../errors.ts';
 import { continueOrStartTrace } from '../outbox/trace-context.ts';
-import { registerUser, type RegisterUserDeps } from '../users/register-user.ts';
+import { type RegisterUserDeps, registerUser } from '../users/register-user.ts';
 import { findUserView } from '../users/user-repository.ts';
 import type { AppEnv } from './app-env.ts';
 import { createRouter } from './create-router.ts';
@@ -63,7 +63,8 @@ export function usersRoutes(deps: RegisterUserDeps & { db: Db }): OpenAPIHono<Ap
           id: user.id,
           email: user.email,
           createdAt: user.createdAt.toISOString(),
-          welcomeNotification: notification === null ? null : { id: notification.id, status: notification.status, sentAt: notification.sentAt?.toISOString() ?? null },
+          welcomeNotification:
+            notification === null ? null : { id: notification.id, status: notification.status, sentAt: notification.sentAt?.toISOString() ?? null },
         },
         200,
       );

@@ -17,6 +17,9 @@ export function brokerList(config: Pick<Config, 'KAFKA_BROKERS'>): string[] {
  * librdkafka logs every refused connection at INFO; ERROR keeps a down broker to one line per
  * attempt and leaves the reporting to the caller's AppError.
  */
-export function createKafka(config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID'>, { clientId = config.KAFKA_CLIENT_ID, logLevel = KafkaJS.logLevel.ERROR } = {}): Kafka {
+export function createKafka(
+  config: Pick<Config, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID'>,
+  { clientId = config.KAFKA_CLIENT_ID, logLevel = KafkaJS.logLevel.ERROR } = {},
+): Kafka {
   return new KafkaJS.Kafka({ kafkaJS: { brokers: brokerList(config), clientId, logLevel } });
 }

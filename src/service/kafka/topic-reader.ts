@@ -1,5 +1,5 @@
-import kafka from '@confluentinc/kafka-javascript';
 import type { Message, Metadata } from '@confluentinc/kafka-javascript';
+import kafka from '@confluentinc/kafka-javascript';
 import { AppError } from '../errors.ts';
 
 export interface TopicRecord {
@@ -60,7 +60,9 @@ export async function openTopicReader({ brokers, topic, from, pollMs = 200 }: To
   );
   const metadata = await new Promise<Metadata>((resolve, reject) => {
     consumer.connect({ timeout: 5_000 }, (error, data) =>
-      error ? reject(new AppError('KAFKA_UNAVAILABLE', `cannot reach Kafka at ${brokers}: ${error.message} (is the stack up? make up)`, { cause: error })) : resolve(data),
+      error
+        ? reject(new AppError('KAFKA_UNAVAILABLE', `cannot reach Kafka at ${brokers}: ${error.message} (is the stack up? make up)`, { cause: error }))
+        : resolve(data),
     );
   });
   const assignment: TopicPartition[] = [];
@@ -112,7 +114,9 @@ const keyOf = ({ topic, partition }: TopicPartition) => `${topic}:${partition}`;
 
 function queryWatermarks(consumer: Consumer, { topic, partition }: TopicPartition): Promise<{ low: number; high: number }> {
   return new Promise((resolve, reject) => {
-    consumer.queryWatermarkOffsets(topic, partition, 5_000, (error, offsets) => (error ? reject(error) : resolve({ low: offsets.lowOffset, high: offsets.highOffset })));
+    consumer.queryWatermarkOffsets(topic, partition, 5_000, (error, offsets) =>
+      error ? reject(error) : resolve({ low: offsets.lowOffset, high: offsets.highOffset }),
+    );
   });
 }
 

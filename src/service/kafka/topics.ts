@@ -33,7 +33,11 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[], { 
   if (missing.length > 0) {
     await admin.createTopics({ timeout: timeoutMs, topics: missing.map(({ topic, numPartitions }) => ({ topic, numPartitions, replicationFactor: -1 })) });
   }
-  const metadata = await describeTopicsOnceVisible(admin, specs.map((spec) => spec.topic), timeoutMs);
+  const metadata = await describeTopicsOnceVisible(
+    admin,
+    specs.map((spec) => spec.topic),
+    timeoutMs,
+  );
   return specs.map((spec) => ({ topic: spec.topic, partitions: metadata.get(spec.topic) ?? 0, created: missing.includes(spec) }));
 }
 

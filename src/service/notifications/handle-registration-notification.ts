@@ -52,7 +52,14 @@ export async function handleRegistrationNotification(
         // retries really does not exist, and goes to the dead-letter topic.
         throw new AppError('NOTIFICATION_NOT_FOUND', `notification ${payload.notificationId} of user ${payload.userId} does not exist`, { retryable: true });
       }
-      await sender.send({ eventId, notificationId: notification.id, userId: payload.userId, email: payload.email, type: notification.type, message: notification.message });
+      await sender.send({
+        eventId,
+        notificationId: notification.id,
+        userId: payload.userId,
+        email: payload.email,
+        type: notification.type,
+        message: notification.message,
+      });
       return 'sent';
     });
   } catch (error) {

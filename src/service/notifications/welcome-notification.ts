@@ -6,7 +6,10 @@ export function welcomeMessage(email: string): string {
 }
 
 /** Written PENDING in the registration transaction; the consumer marks it SENT once delivered. */
-export async function insertWelcomeNotification(trx: Transaction<Database>, notification: { id: string; userId: string; email: string; createdAt: Date }): Promise<void> {
+export async function insertWelcomeNotification(
+  trx: Transaction<Database>,
+  notification: { id: string; userId: string; email: string; createdAt: Date },
+): Promise<void> {
   await trx
     .insertInto('notifications')
     .values({

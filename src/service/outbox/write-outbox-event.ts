@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
-import { eventCatalog, type EventPayload, type EventType } from './event-catalog.ts';
+import { type EventPayload, type EventType, eventCatalog } from './event-catalog.ts';
 
 export interface OutboxEventInput<T extends EventType> {
   type: T;

@@ -26,6 +26,7 @@ export async function findUserView(db: Db, id: string): Promise<UserView | undef
     id: row.id,
     email: row.email,
     createdAt: row.created_at,
-    welcomeNotification: row.notification_id === null || row.status === null ? null : { id: row.notification_id, status: row.status, sentAt: row.sent_at ?? null },
+    welcomeNotification:
+      row.notification_id === null || row.status === null ? null : { id: row.notification_id, status: row.status, sentAt: row.sent_at ?? null },
   };
 }

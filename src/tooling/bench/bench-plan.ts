@@ -64,7 +64,10 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
 /** Parses --only a,b: unknown names are an error, not silently nothing. */
 export function parseScenarios(list: string | undefined): ScenarioName[] {
   if (list === undefined || list.trim() === '') return [];
-  const names = list.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = list
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const unknown = names.filter((name) => !(scenarioNames as readonly string[]).includes(name));
   if (unknown.length > 0) throw new RangeError(`unknown scenario ${unknown.join(', ')}: choose from ${scenarioNames.join(', ')}`);
   return names as ScenarioName[];
@@ -73,6 +76,7 @@ export function parseScenarios(list: string | undefined): ScenarioName[] {
 /** Parses --rates 50,200: positive numbers only. */
 export function parseRates(list: string): number[] {
   const rates = list.split(',').map((part) => Number(part.trim()));
-  if (rates.length === 0 || rates.some((rate) => !Number.isFinite(rate) || rate <= 0)) throw new RangeError(`--rates wants positive numbers separated by commas, got ${JSON.stringify(list)}`);
+  if (rates.length === 0 || rates.some((rate) => !Number.isFinite(rate) || rate <= 0))
+    throw new RangeError(`--rates wants positive numbers separated by commas, got ${JSON.stringify(list)}`);
   return rates;
 }

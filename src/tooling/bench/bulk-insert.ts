@@ -1,6 +1,6 @@
 import type { Db } from '../../service/db/database.ts';
 import { withPollingTable } from './polling-table.ts';
-import { notificationRow, outboxRow, userRow, type SyntheticRegistration } from './synthetic-registration.ts';
+import { notificationRow, outboxRow, type SyntheticRegistration, userRow } from './synthetic-registration.ts';
 
 export interface BulkInsertOptions {
   /** outbox_events feeds Debezium; outbox_events_polling feeds the polling relay. */
@@ -18,7 +18,11 @@ export interface BulkInsertOptions {
  * Each batch is one WAL transaction, which is also how Debezium sees it. A few batches run at
  * once so that the inserts outpace the relay: otherwise the relay's rate is only the insert rate.
  */
-export async function bulkInsert(db: Db, batches: readonly (readonly SyntheticRegistration[])[], { table, withUsers, onBatch, concurrency = 1 }: BulkInsertOptions): Promise<void> {
+export async function bulkInsert(
+  db: Db,
+  batches: readonly (readonly SyntheticRegistration[])[],
+  { table, withUsers, onBatch, concurrency = 1 }: BulkInsertOptions,
+): Promise<void> {
   const polling = withPollingTable(db);
   let committed = 0;
   let next = 0;

@@ -1,14 +1,14 @@
-import { dlqCount, type BenchContext } from './bench-context.ts';
+import { type BenchContext, dlqCount } from './bench-context.ts';
 import { removeBenchRows } from './cleanup.ts';
+import type { ConnectorVariant } from './connector-variant.ts';
 import { measureHop } from './hop-result.ts';
 import { hops, stageHops } from './hops.ts';
+import { waitForInbox } from './inbox-watch.ts';
 import { checkLoss } from './loss-check.ts';
 import { runPacedWrites, throwOnFailedWrites } from './paced-writes.ts';
 import { plannedCount } from './rate-schedule.ts';
 import type { LatencyRun } from './report-schema.ts';
 import { waitForSent } from './sent-watch.ts';
-import type { ConnectorVariant } from './connector-variant.ts';
-import { waitForInbox } from './inbox-watch.ts';
 import { syntheticRegistration, writeRegistration } from './synthetic-registration.ts';
 
 export interface LatencyScenario {
@@ -80,9 +80,24 @@ export async function runCdcLatency(context: BenchContext, { ratePerSecond, dura
             measureHop(hops.variantRouted, ids, commit, (id) => variant.routed.sightings.get(id)?.arrivalMs),
             measureHop(hops.variantSent, ids, commit, (id) => variantSent.get(id)),
           ]),
-      measureHop(stageHops.walToCdc, ids, (id) => cdc.get(id)?.sourceTsMs, (id) => cdc.get(id)?.arrivalMs),
-      measureHop(stageHops.router, ids, (id) => cdc.get(id)?.arrivalMs, (id) => routed.get(id)?.arrivalMs),
-      measureHop(stageHops.notifier, ids, (id) => routed.get(id)?.arrivalMs, (id) => sentAt.get(id)),
+      measureHop(
+        stageHops.walToCdc,
+        ids,
+        (id) => cdc.get(id)?.sourceTsMs,
+        (id) => cdc.get(id)?.arrivalMs,
+      ),
+      measureHop(
+        stageHops.router,
+        ids,
+        (id) => cdc.get(id)?.arrivalMs,
+        (id) => routed.get(id)?.arrivalMs,
+      ),
+      measureHop(
+        stageHops.notifier,
+        ids,
+        (id) => routed.get(id)?.arrivalMs,
+        (id) => sentAt.get(id),
+      ),
     ],
     loss,
   };

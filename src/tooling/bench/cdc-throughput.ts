@@ -1,4 +1,4 @@
-import { dlqCount, type BenchContext } from './bench-context.ts';
+import { type BenchContext, dlqCount } from './bench-context.ts';
 import { bulkInsert } from './bulk-insert.ts';
 import { removeBenchRows } from './cleanup.ts';
 import { wallClockMs } from './commit-clock.ts';
@@ -22,7 +22,10 @@ export interface ThroughputScenario {
  * inserted too, so every event can reach SENT: a notification stage without them would
  * dead-letter every record, and zero loss could not be checked to the end.
  */
-export async function runCdcThroughput(context: BenchContext, { events, batchSize, insertConcurrency, drainTimeoutMs }: ThroughputScenario): Promise<ThroughputRun> {
+export async function runCdcThroughput(
+  context: BenchContext,
+  { events, batchSize, insertConcurrency, drainTimeoutMs }: ThroughputScenario,
+): Promise<ThroughputRun> {
   const { db, watches, tag, progress } = context;
   const registrations = Array.from({ length: events }, (_, index) => syntheticRegistration(`${tag}-t`, index));
   const ids = registrations.map((registration) => registration.userId);
@@ -47,7 +50,12 @@ export async function runCdcThroughput(context: BenchContext, { events, batchSiz
   const sentAt = await waitForSent(db, ids, { timeoutMs: drainTimeoutMs, pollMs: 1_000, onProgress: (sent) => progress(`  SENT ${sent}/${events}`) });
   const cdcTimes = arrivals(ids, watches.cdc.sightings);
   const routedTimes = arrivals(ids, watches.routed.sightings);
-  const loss = checkLoss(ids, { cdc: watches.cdc.sightings, routed: watches.routed.sightings, sent: sentAt }, watches.dlq.sightings, dlqCount(context) - dlqBefore);
+  const loss = checkLoss(
+    ids,
+    { cdc: watches.cdc.sightings, routed: watches.routed.sightings, sent: sentAt },
+    watches.dlq.sightings,
+    dlqCount(context) - dlqBefore,
+  );
   const run: ThroughputRun = {
     path: 'cdc',
     events,

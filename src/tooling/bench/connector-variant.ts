@@ -10,7 +10,7 @@ import { correlateByKey, correlateCdcRecord, correlateDeadLetter } from './corre
 import { spawnConsumer } from './ensure-consumer.ts';
 import { waitForSent } from './sent-watch.ts';
 import { syntheticRegistration, writeRegistration } from './synthetic-registration.ts';
-import { watchTopics, type TopicWatch, type TopicWatches } from './topic-watch.ts';
+import { type TopicWatch, type TopicWatches, watchTopics } from './topic-watch.ts';
 
 const variantPrefix = 'benchvariant';
 
@@ -29,7 +29,10 @@ export interface ConnectorVariant {
 /** Parses "poll.interval.ms=10,max.batch.size=512" into overrides. */
 export function parseOverrides(text: string): Record<string, string> {
   const overrides: Record<string, string> = {};
-  for (const pair of text.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+  for (const pair of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')) {
     const at = pair.indexOf('=');
     if (at <= 0) throw new RangeError(`connector override "${pair}" is not key=value`);
     overrides[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
@@ -47,7 +50,11 @@ export function parseOverrides(text: string): Record<string, string> {
  * SENT is read from each notifier's own inbox row while a variant runs. Everything it creates
  * (connector, slot, topics, consumer) is removed afterwards.
  */
-export async function startConnectorVariant(context: BenchContext, overrides: Record<string, string>, { logPath }: { logPath: string }): Promise<ConnectorVariant> {
+export async function startConnectorVariant(
+  context: BenchContext,
+  overrides: Record<string, string>,
+  { logPath }: { logPath: string },
+): Promise<ConnectorVariant> {
   const { config, admin, db, progress, tag } = context;
   const connect = createConnectClient(config.CONNECT_URL);
   const mainName = (await loadConnectorConfig(config.DATABASE_URL)).name;
@@ -69,9 +76,18 @@ export async function startConnectorVariant(context: BenchContext, overrides: Re
     'snapshot.mode': 'no_data',
     ...overrides,
   };
-  await ensureTopics(admin, [topic, routedTopic, dlqTopic].map((name) => ({ topic: name, numPartitions: config.TOPIC_PARTITIONS })));
-  progress(`connector variant ${name}: ${Object.entries(overrides).map(([key, value]) => `${key}=${value}`).join(', ')}`);
-  progress(`  (removed at the end; if the bench is killed first: curl -X DELETE ${config.CONNECT_URL}/connectors/${name}, then select pg_drop_replication_slot('${slot}'))`);
+  await ensureTopics(
+    admin,
+    [topic, routedTopic, dlqTopic].map((name) => ({ topic: name, numPartitions: config.TOPIC_PARTITIONS })),
+  );
+  progress(
+    `connector variant ${name}: ${Object.entries(overrides)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(', ')}`,
+  );
+  progress(
+    `  (removed at the end; if the bench is killed first: curl -X DELETE ${config.CONNECT_URL}/connectors/${name}, then select pg_drop_replication_slot('${slot}'))`,
+  );
   await connect.putConfig(name, variant);
   let watched: TopicWatches | undefined;
   let stopConsumer: (() => Promise<void>) | undefined;
@@ -96,7 +112,15 @@ export async function startConnectorVariant(context: BenchContext, overrides: Re
     ]);
     [watch, routed, dlq] = watched.watches as [TopicWatch, TopicWatch, TopicWatch];
     stopConsumer = await spawnConsumer(admin, {
-      env: { LOG_LEVEL: config.LOG_LEVEL, CDC_TOPIC: topic, USER_REGISTRATION_TOPIC: routedTopic, DLQ_TOPIC: dlqTopic, ROUTER_GROUP_ID: groups.router, NOTIFIER_GROUP_ID: groups.notifier, NOTIFIER_INBOX_HANDLER: handler },
+      env: {
+        LOG_LEVEL: config.LOG_LEVEL,
+        CDC_TOPIC: topic,
+        USER_REGISTRATION_TOPIC: routedTopic,
+        DLQ_TOPIC: dlqTopic,
+        ROUTER_GROUP_ID: groups.router,
+        NOTIFIER_GROUP_ID: groups.notifier,
+        NOTIFIER_INBOX_HANDLER: handler,
+      },
       groups: [groups.router, groups.notifier],
       logPath,
     });
@@ -104,7 +128,8 @@ export async function startConnectorVariant(context: BenchContext, overrides: Re
     const canary = syntheticRegistration(`${tag}-canary`, 0);
     canaryId = canary.userId;
     await db.transaction().execute((trx) => writeRegistration(trx, canary));
-    if ((await routed.waitFor([canary.userId], 60_000)).length > 0) throw new AppError('TIMEOUT', `connector variant ${name}: the canary was not routed within 60 s`);
+    if ((await routed.waitFor([canary.userId], 60_000)).length > 0)
+      throw new AppError('TIMEOUT', `connector variant ${name}: the canary was not routed within 60 s`);
     progress(`  variant pipeline running: ${topic} -> ${routedTopic}, inbox handler ${handler}`);
   } catch (error) {
     await remove();

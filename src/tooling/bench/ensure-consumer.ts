@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -21,7 +21,11 @@ const cliPath = fileURLToPath(new URL('../../cli.ts', import.meta.url));
  * developer's terminal) is used as it is; otherwise the bench runs one for its own duration, as
  * a child process like in production, with its log in the results folder.
  */
-export async function ensureConsumer(admin: Admin, config: Config, { logPath, progress, timeoutMs = 60_000 }: { logPath: string; progress: (message: string) => void; timeoutMs?: number }): Promise<ConsumerHandle> {
+export async function ensureConsumer(
+  admin: Admin,
+  config: Config,
+  { logPath, progress, timeoutMs = 60_000 }: { logPath: string; progress: (message: string) => void; timeoutMs?: number },
+): Promise<ConsumerHandle> {
   const groups = [config.ROUTER_GROUP_ID, config.NOTIFIER_GROUP_ID];
   if (await groupsHaveMembers(admin, groups)) {
     progress(`kafka-consumer: groups ${groups.join(', ')} already have members; using them`);
@@ -37,7 +41,10 @@ export async function ensureConsumer(admin: Admin, config: Config, { logPath, pr
  * too: the log sender writes one line per notification, part of what production pays) and resolves once
  * its groups have members; the result stops it (SIGTERM, then SIGKILL after 20 s).
  */
-export async function spawnConsumer(admin: Admin, { env, groups, logPath, timeoutMs = 60_000 }: { env: Record<string, string>; groups: string[]; logPath: string; timeoutMs?: number }): Promise<() => Promise<void>> {
+export async function spawnConsumer(
+  admin: Admin,
+  { env, groups, logPath, timeoutMs = 60_000 }: { env: Record<string, string>; groups: string[]; logPath: string; timeoutMs?: number },
+): Promise<() => Promise<void>> {
   const log = createWriteStream(logPath);
   const child = spawn(process.execPath, [cliPath, 'kafka-consumer'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log);
@@ -45,7 +52,8 @@ export async function spawnConsumer(admin: Admin, { env, groups, logPath, timeou
   const exited = once(child, 'exit');
   const deadline = Date.now() + timeoutMs;
   while (!(await groupsHaveMembers(admin, groups))) {
-    if (child.exitCode !== null) throw new AppError('PROCESS_FAILED', `kafka-consumer exited with code ${child.exitCode} before joining its groups; see ${logPath}`);
+    if (child.exitCode !== null)
+      throw new AppError('PROCESS_FAILED', `kafka-consumer exited with code ${child.exitCode} before joining its groups; see ${logPath}`);
     if (Date.now() > deadline) {
       await stopChild(child, exited);
       throw new AppError('TIMEOUT', `kafka-consumer did not join ${groups.join(', ')} within ${timeoutMs} ms; see ${logPath}`);
@@ -59,11 +67,20 @@ export async function spawnConsumer(admin: Admin, { env, groups, logPath, timeou
  * Waits until both groups have caught up: a consumer just started first works off whatever other
  * processes wrote while none ran, and that backlog would be measured as the bench's latency.
  */
-export async function waitForCaughtUp(admin: Admin, config: Config, { progress, timeoutMs = 180_000 }: { progress: (message: string) => void; timeoutMs?: number }): Promise<void> {
+export async function waitForCaughtUp(
+  admin: Admin,
+  config: Config,
+  { progress, timeoutMs = 180_000 }: { progress: (message: string) => void; timeoutMs?: number },
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastReport = 0;
   for (;;) {
-    const lags = (await Promise.all([partitionLags(admin, config.ROUTER_GROUP_ID, config.CDC_TOPIC), partitionLags(admin, config.NOTIFIER_GROUP_ID, config.USER_REGISTRATION_TOPIC)])).map(totalLag);
+    const lags = (
+      await Promise.all([
+        partitionLags(admin, config.ROUTER_GROUP_ID, config.CDC_TOPIC),
+        partitionLags(admin, config.NOTIFIER_GROUP_ID, config.USER_REGISTRATION_TOPIC),
+      ])
+    ).map(totalLag);
     if (lags.every((lag) => lag === 0)) return;
     if (Date.now() > deadline) throw new AppError('TIMEOUT', `the consumer groups still lag (${lags.join(', ')} records) after ${timeoutMs / 1000} s`);
     if (Date.now() - lastReport > 5_000) {

@@ -2,7 +2,7 @@ import { createApp } from '../../service/http/app.ts';
 import { startServer } from '../../service/http/server.ts';
 import { createLogger } from '../../service/logger.ts';
 import { hashPassword } from '../../service/users/password-hash.ts';
-import { dlqCount, type BenchContext } from './bench-context.ts';
+import { type BenchContext, dlqCount } from './bench-context.ts';
 import { removeBenchRows } from './cleanup.ts';
 import { wallClockMs } from './commit-clock.ts';
 import { measureHashRate } from './hash-rate.ts';
@@ -26,7 +26,10 @@ export interface HttpScenario {
  * configured password hashing, at a rate the KDF sustains here. The server cannot tell the bench
  * when its COMMIT returned, so hops start at the request or at the 201 (commit + response).
  */
-export async function runHttpLatency(context: BenchContext, { durationMs, drainTimeoutMs, loadShare }: HttpScenario): Promise<NonNullable<BenchReport['http']>> {
+export async function runHttpLatency(
+  context: BenchContext,
+  { durationMs, drainTimeoutMs, loadShare }: HttpScenario,
+): Promise<NonNullable<BenchReport['http']>> {
   const { config, db, watches, tag, progress } = context;
   const logN = config.SCRYPT_LOG_N;
   progress(`http: measuring scrypt 2^${logN} hashes per second`);
@@ -40,7 +43,7 @@ export async function runHttpLatency(context: BenchContext, { durationMs, drainT
   const requestedAt = new Map<string, number>();
   const dlqBefore = dlqCount(context);
   const count = plannedCount(ratePerSecond, durationMs);
-  let writes;
+  let writes: Awaited<ReturnType<typeof runPacedWrites>>;
   try {
     writes = await runPacedWrites({
       count,
@@ -53,7 +56,8 @@ export async function runHttpLatency(context: BenchContext, { durationMs, drainT
           body: JSON.stringify({ email: `bench-${tag}-http-${index}@bench.example.com`, password: `bench password ${index}` }),
         });
         const body = (await response.json()) as { id?: string };
-        if (response.status !== 201 || typeof body.id !== 'string') throw new Error(`registration answered ${response.status}: ${JSON.stringify(body).slice(0, 200)}`);
+        if (response.status !== 201 || typeof body.id !== 'string')
+          throw new Error(`registration answered ${response.status}: ${JSON.stringify(body).slice(0, 200)}`);
         requestedAt.set(body.id, sentAt);
         return body.id;
       },

@@ -69,14 +69,24 @@ export async function runKafkaBaseline({ kafka, admin, records, valueBytes, part
     await consumer.disconnect();
     // From the first record on: joining the group is a one-off, not a rate.
     const consumeSeconds = (lastMs - firstMs) / 1000;
-    progress(`kafka baseline: consumed ${seen.size} in ${consumeSeconds.toFixed(2)} s (+${((firstMs - consumeStarted) / 1000).toFixed(2)} s to join the group)`);
+    progress(
+      `kafka baseline: consumed ${seen.size} in ${consumeSeconds.toFixed(2)} s (+${((firstMs - consumeStarted) / 1000).toFixed(2)} s to join the group)`,
+    );
     const mib = (records * valueBytes) / 1024 / 1024;
     return {
       topic,
       records,
       valueBytes,
-      produce: { seconds: round(produceSeconds), ratePerSecond: Math.round(ratePerSecond(records, produceSeconds * 1000)), mibPerSecond: round(mib / produceSeconds) },
-      consume: { seconds: round(consumeSeconds), ratePerSecond: Math.round(ratePerSecond(seen.size, consumeSeconds * 1000)), mibPerSecond: round(consumeSeconds > 0 ? mib / consumeSeconds : 0) },
+      produce: {
+        seconds: round(produceSeconds),
+        ratePerSecond: Math.round(ratePerSecond(records, produceSeconds * 1000)),
+        mibPerSecond: round(mib / produceSeconds),
+      },
+      consume: {
+        seconds: round(consumeSeconds),
+        ratePerSecond: Math.round(ratePerSecond(seen.size, consumeSeconds * 1000)),
+        mibPerSecond: round(consumeSeconds > 0 ? mib / consumeSeconds : 0),
+      },
       loss: checkLoss(keys, { consumed: seen }, new Set(), 0),
     };
   } finally {

@@ -38,7 +38,9 @@ export function renderLatencyChart(series: readonly ChartSeries[], { title, subt
   const yOf = (share: number) => plot.y + plot.height - share * plot.height;
 
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+  );
   parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   parts.push(`<text x="${margin.left}" y="24" font-size="16" font-weight="bold">${escapeXml(title)}</text>`);
   if (subtitle !== undefined) parts.push(`<text x="${margin.left}" y="44" fill="#555555">${escapeXml(subtitle)}</text>`);

@@ -3,7 +3,18 @@ import { test } from 'node:test';
 import { checkLoss } from './loss-check.ts';
 
 test('every id at every end point and none dead-lettered is zero loss', () => {
-  const result = checkLoss(['a', 'b'], { cdc: new Set(['a', 'b']), sent: new Map([['a', 1], ['b', 2]]) }, new Set(), 0);
+  const result = checkLoss(
+    ['a', 'b'],
+    {
+      cdc: new Set(['a', 'b']),
+      sent: new Map([
+        ['a', 1],
+        ['b', 2],
+      ]),
+    },
+    new Set(),
+    0,
+  );
   assert.deepEqual(result, { expected: 2, delivered: { cdc: 2, sent: 2 }, dlqRecords: 0, ok: true });
 });
 

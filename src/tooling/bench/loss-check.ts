@@ -5,7 +5,12 @@ import type { LossCheck } from './report-schema.ts';
  * none of the run's events reached the dead-letter topic. Dead letters of other events (a test
  * running beside the bench) are counted in dlqRecords but do not fail this run.
  */
-export function checkLoss(ids: readonly string[], endPoints: Readonly<Record<string, ReadonlySet<string> | ReadonlyMap<string, unknown>>>, dlqSeen: ReadonlySet<string> | ReadonlyMap<string, unknown>, dlqRecords: number): LossCheck {
+export function checkLoss(
+  ids: readonly string[],
+  endPoints: Readonly<Record<string, ReadonlySet<string> | ReadonlyMap<string, unknown>>>,
+  dlqSeen: ReadonlySet<string> | ReadonlyMap<string, unknown>,
+  dlqRecords: number,
+): LossCheck {
   const delivered: Record<string, number> = {};
   let complete = true;
   for (const [name, seen] of Object.entries(endPoints)) {

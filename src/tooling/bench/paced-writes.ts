@@ -72,5 +72,7 @@ export async function runPacedWrites({ count, ratePerSecond, write, maxInFlight 
 /** A write that failed never committed, so it is no loss; but it is a broken run, not a result. */
 export function throwOnFailedWrites({ failures, firstError, ids }: PacedWritesResult): void {
   if (failures === 0) return;
-  throw new AppError('INTERNAL', `${failures} of ${failures + ids.length} bench writes failed: ${(firstError as Error)?.message ?? String(firstError)}`, { cause: firstError });
+  throw new AppError('INTERNAL', `${failures} of ${failures + ids.length} bench writes failed: ${(firstError as Error)?.message ?? String(firstError)}`, {
+    cause: firstError,
+  });
 }

@@ -32,7 +32,15 @@ test('no samples give NaN rather than a misleading zero', () => {
 
 test('rounding keeps a tenth of a millisecond and turns NaN into null', () => {
   assert.equal(roundSummary(summarize([])).p99, null);
-  assert.deepEqual(roundSummary({ count: 2, min: 1.234, mean: 1.25, p50: 1.26, p95: 2.04, p99: 2.05, max: 2.049 }), { count: 2, min: 1.2, mean: 1.3, p50: 1.3, p95: 2, p99: 2.1, max: 2 });
+  assert.deepEqual(roundSummary({ count: 2, min: 1.234, mean: 1.25, p50: 1.26, p95: 2.04, p99: 2.05, max: 2.049 }), {
+    count: 2,
+    min: 1.2,
+    mean: 1.3,
+    p50: 1.3,
+    p95: 2,
+    p99: 2.1,
+    max: 2,
+  });
 });
 
 test('the distribution has 101 rising points from min to max', () => {

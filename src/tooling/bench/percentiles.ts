@@ -43,7 +43,15 @@ export type ReportedSummary = { count: number } & { [K in Exclude<keyof LatencyS
 /** Rounds every field to a tenth of a millisecond, so the JSON report is readable and stable. */
 export function roundSummary(summary: LatencySummary): ReportedSummary {
   const round = (value: number) => (Number.isFinite(value) ? Math.round(value * 10) / 10 : null);
-  return { count: summary.count, min: round(summary.min), mean: round(summary.mean), p50: round(summary.p50), p95: round(summary.p95), p99: round(summary.p99), max: round(summary.max) };
+  return {
+    count: summary.count,
+    min: round(summary.min),
+    mean: round(summary.mean),
+    p50: round(summary.p50),
+    p95: round(summary.p95),
+    p99: round(summary.p99),
+    max: round(summary.max),
+  };
 }
 
 /** p0..p100 of unsorted samples, or null when there are none: the report's compact distribution. */

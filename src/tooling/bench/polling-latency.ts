@@ -1,4 +1,5 @@
-import { dlqCount, type BenchContext } from './bench-context.ts';
+import { type BenchContext, dlqCount } from './bench-context.ts';
+import type { LatencyScenario } from './cdc-latency.ts';
 import { measureHop } from './hop-result.ts';
 import { hops } from './hops.ts';
 import { checkLoss } from './loss-check.ts';
@@ -6,7 +7,6 @@ import { runPacedWrites, throwOnFailedWrites } from './paced-writes.ts';
 import { withPollingTable } from './polling-table.ts';
 import { plannedCount } from './rate-schedule.ts';
 import type { LatencyRun } from './report-schema.ts';
-import type { LatencyScenario } from './cdc-latency.ts';
 import { outboxRow, syntheticRegistration } from './synthetic-registration.ts';
 
 /**
@@ -42,8 +42,18 @@ export async function runPollingLatency(context: BenchContext, { ratePerSecond, 
     achievedRatePerSecond: Math.round(writes.achievedRatePerSecond),
     events: ids.length,
     hops: [
-      measureHop(hops.pollingArrival, ids, (id) => commits.get(id), (id) => polled.get(id)?.arrivalMs),
-      measureHop(hops.pollingTimestamp, ids, (id) => commits.get(id), (id) => polled.get(id)?.timestampMs),
+      measureHop(
+        hops.pollingArrival,
+        ids,
+        (id) => commits.get(id),
+        (id) => polled.get(id)?.arrivalMs,
+      ),
+      measureHop(
+        hops.pollingTimestamp,
+        ids,
+        (id) => commits.get(id),
+        (id) => polled.get(id)?.timestampMs,
+      ),
     ],
     loss: checkLoss(ids, { polling: polled }, watches.dlq.sightings, dlqCount(context) - dlqBefore),
   };

@@ -1,4 +1,4 @@
-import { dlqCount, type BenchContext } from './bench-context.ts';
+import { type BenchContext, dlqCount } from './bench-context.ts';
 import { bulkInsert } from './bulk-insert.ts';
 import { arrivals, batchesOf, countSeen, type ThroughputScenario } from './cdc-throughput.ts';
 import { wallClockMs } from './commit-clock.ts';
@@ -8,7 +8,10 @@ import { insertStage, rateSince, stages, sustainedRate } from './stage-rate.ts';
 import { syntheticRegistration } from './synthetic-registration.ts';
 
 /** The same burst into outbox_events_polling, timed until the polling relay published all of it. */
-export async function runPollingThroughput(context: BenchContext, { events, batchSize, insertConcurrency, drainTimeoutMs }: ThroughputScenario): Promise<ThroughputRun> {
+export async function runPollingThroughput(
+  context: BenchContext,
+  { events, batchSize, insertConcurrency, drainTimeoutMs }: ThroughputScenario,
+): Promise<ThroughputRun> {
   const { db, watches, tag, progress } = context;
   const registrations = Array.from({ length: events }, (_, index) => syntheticRegistration(`${tag}-pt`, index));
   const ids = registrations.map((registration) => registration.userId);

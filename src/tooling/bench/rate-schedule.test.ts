@@ -20,6 +20,10 @@ test('a rate over an empty span is zero, not Infinity', () => {
 });
 
 test('batches cover the range exactly once', () => {
-  assert.deepEqual(batchRanges(5, 2), [[0, 2], [2, 4], [4, 5]]);
+  assert.deepEqual(batchRanges(5, 2), [
+    [0, 2],
+    [2, 4],
+    [4, 5],
+  ]);
   assert.deepEqual(batchRanges(0, 3), []);
 });

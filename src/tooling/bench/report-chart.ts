@@ -1,5 +1,5 @@
 import { hops } from './hops.ts';
-import { renderLatencyChart, type ChartSeries } from './latency-chart.ts';
+import { type ChartSeries, renderLatencyChart } from './latency-chart.ts';
 import type { BenchReport } from './report-schema.ts';
 
 /** CDC against polling on the relay hop (commit -> topic), one colour per rate, polling dashed. */
@@ -14,7 +14,8 @@ export function relayChartSeries(report: BenchReport): ChartSeries[] {
     ] as const;
     for (const { path, hop, name } of lines) {
       const points = report.latency.find((run) => run.path === path && run.targetRatePerSecond === rate)?.hops.find((entry) => entry.hop === hop)?.distribution;
-      if (points !== null && points !== undefined) series.push({ name: `${name} ${rate}/s`, points, dashed: path === 'polling', dotted: hop === hops.variantArrival, colorIndex });
+      if (points !== null && points !== undefined)
+        series.push({ name: `${name} ${rate}/s`, points, dashed: path === 'polling', dotted: hop === hops.variantArrival, colorIndex });
     }
   });
   return series;
@@ -27,7 +28,14 @@ export function pipelineChartSeries(report: BenchReport): ChartSeries[] {
   cdcRuns.forEach((run, runIndex) => {
     for (const [hopIndex, hop] of [hops.cdcArrival, hops.routedArrival, hops.sent].entries()) {
       const points = run.hops.find((entry) => entry.hop === hop)?.distribution;
-      if (points !== null && points !== undefined) series.push({ name: `${run.targetRatePerSecond}/s ${hop.replace(/^commit -> /, '').replace(/ \(.*\)$/, '')}`, points, colorIndex: runIndex, dashed: hopIndex === 1, dotted: hopIndex === 2 });
+      if (points !== null && points !== undefined)
+        series.push({
+          name: `${run.targetRatePerSecond}/s ${hop.replace(/^commit -> /, '').replace(/ \(.*\)$/, '')}`,
+          points,
+          colorIndex: runIndex,
+          dashed: hopIndex === 1,
+          dotted: hopIndex === 2,
+        });
     }
   });
   return series;
@@ -36,7 +44,13 @@ export function pipelineChartSeries(report: BenchReport): ChartSeries[] {
 export function renderRelayChart(report: BenchReport): string {
   return renderLatencyChart(relayChartSeries(report), {
     title: 'Relay latency, commit -> record on Kafka: CDC (Debezium) vs polling',
-    subtitle: `${report.mode} run ${report.startedAt}; solid = CDC (dbz topic), dashed = polling every ${report.settings.pollingIntervalMs} ms${report.connectorVariant === null ? '' : `, dotted = CDC with ${Object.entries(report.connectorVariant.overrides).map(([key, value]) => `${key}=${value}`).join(', ')}`}`,
+    subtitle: `${report.mode} run ${report.startedAt}; solid = CDC (dbz topic), dashed = polling every ${report.settings.pollingIntervalMs} ms${
+      report.connectorVariant === null
+        ? ''
+        : `, dotted = CDC with ${Object.entries(report.connectorVariant.overrides)
+            .map(([key, value]) => `${key}=${value}`)
+            .join(', ')}`
+    }`,
   });
 }
 

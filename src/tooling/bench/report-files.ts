@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { renderPipelineChart, renderRelayChart } from './report-chart.ts';
-import { benchReportSchema, type BenchReport } from './report-schema.ts';
+import { type BenchReport, benchReportSchema } from './report-schema.ts';
 import { renderReportTables } from './report-table.ts';
 
 export interface ReportPaths {

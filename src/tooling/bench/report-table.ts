@@ -1,4 +1,4 @@
-import { formatTable, type Cell } from './format-table.ts';
+import { type Cell, formatTable } from './format-table.ts';
 import type { BenchReport, LatencyRun } from './report-schema.ts';
 
 /** The terminal view of a report: one table per measurement, then the targets and the verdict. */
@@ -17,18 +17,30 @@ export function renderReportTables(report: BenchReport): string {
   }
   if (report.http !== null) sections.push(`HTTP: scrypt 2^${report.http.scryptLogN} allows ${report.http.hashesPerSecond} registrations/s on this machine`);
   if (report.throughput.length > 0) {
-    const rows = report.throughput.flatMap((run) => run.stages.map((stage): Cell[] => [run.path, run.events, stage.stage, stage.events, stage.seconds, stage.ratePerSecond, run.loss.ok ? 'ok' : 'LOSS']));
-    sections.push(`Throughput (burst of N, batches of ${report.throughput[0]!.batchSize})\n${formatTable(['path', 'N', 'stage', 'events', 'seconds', 'events/s', 'loss'], rows)}`);
+    const rows = report.throughput.flatMap((run) =>
+      run.stages.map((stage): Cell[] => [run.path, run.events, stage.stage, stage.events, stage.seconds, stage.ratePerSecond, run.loss.ok ? 'ok' : 'LOSS']),
+    );
+    sections.push(
+      `Throughput (burst of N, batches of ${report.throughput[0]!.batchSize})\n${formatTable(['path', 'N', 'stage', 'events', 'seconds', 'events/s', 'loss'], rows)}`,
+    );
   }
   if (report.writeOverhead !== null) {
     const overhead = report.writeOverhead;
     const rows: Cell[][] = [];
-    for (const [load, comparison] of [[`${overhead.atRate.ratePerSecond}/s`, overhead.atRate], [`${overhead.saturated.concurrency} clients`, overhead.saturated]] as const) {
-      for (const [name, variant] of [['without outbox insert', comparison.without], ['outbox row, unpublished table', comparison.unpublished], ['with outbox insert (live)', comparison.with]] as const) {
+    for (const [load, comparison] of [
+      [`${overhead.atRate.ratePerSecond}/s`, overhead.atRate],
+      [`${overhead.saturated.concurrency} clients`, overhead.saturated],
+    ] as const) {
+      for (const [name, variant] of [
+        ['without outbox insert', comparison.without],
+        ['outbox row, unpublished table', comparison.unpublished],
+        ['with outbox insert (live)', comparison.with],
+      ] as const) {
         rows.push([load, name, variant.transactions, variant.transactionsPerSecond, variant.latency.mean, variant.latency.p50, variant.latency.p99]);
       }
     }
-    const verdict = (comparison: Pick<typeof overhead.atRate, 'overheadPercent' | 'unpublishedOverheadPercent' | 'throughputLossPercent'>) => `${comparison.overheadPercent}% (insert alone ${comparison.unpublishedOverheadPercent}%), throughput ${-comparison.throughputLossPercent}%`;
+    const verdict = (comparison: Pick<typeof overhead.atRate, 'overheadPercent' | 'unpublishedOverheadPercent' | 'throughputLossPercent'>) =>
+      `${comparison.overheadPercent}% (insert alone ${comparison.unpublishedOverheadPercent}%), throughput ${-comparison.throughputLossPercent}%`;
     sections.push(
       `Write overhead (${overhead.rounds} alternating rounds; hashing ${overhead.hashing})\n` +
         `${formatTable(['load', 'registration transaction', 'n', 'per s', 'mean ms', 'p50', 'p99'], rows)}\n` +
@@ -49,7 +61,12 @@ export function renderReportTables(report: BenchReport): string {
     );
   }
   if (report.targets.length > 0) {
-    const rows = report.targets.map((target): Cell[] => [target.name, target.target, target.measured, target.met === null ? 'n/a' : target.met ? 'met' : 'MISSED']);
+    const rows = report.targets.map((target): Cell[] => [
+      target.name,
+      target.target,
+      target.measured,
+      target.met === null ? 'n/a' : target.met ? 'met' : 'MISSED',
+    ]);
     sections.push(`Targets\n${formatTable(['target', 'wanted', 'measured', ''], rows)}`);
   }
   sections.push(`Zero loss: ${report.zeroLoss ? 'yes, every event reached its end and none was dead-lettered' : 'NO (see the loss columns)'}`);

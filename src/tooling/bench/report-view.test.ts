@@ -3,14 +3,21 @@ import { test } from 'node:test';
 import { hops } from './hops.ts';
 import { distribution, roundSummary, summarize } from './percentiles.ts';
 import { relayChartSeries, renderRelayChart } from './report-chart.ts';
-import { benchReportSchema, type BenchReport, type LatencyRun } from './report-schema.ts';
+import { type BenchReport, benchReportSchema, type LatencyRun } from './report-schema.ts';
 import { renderReportTables } from './report-table.ts';
 import { evaluateTargets } from './targets.ts';
 
 const samples = (from: number) => Array.from({ length: 50 }, (_, i) => from + i);
 const hop = (name: string, from: number) => ({ hop: name, summary: roundSummary(summarize(samples(from))), distribution: distribution(samples(from)) });
 const loss = { expected: 50, delivered: { cdc: 50 }, dlqRecords: 0, ok: true };
-const run = (path: LatencyRun['path'], rate: number, hopName: string, from: number): LatencyRun => ({ path, targetRatePerSecond: rate, achievedRatePerSecond: rate, events: 50, hops: [hop(hopName, from)], loss });
+const run = (path: LatencyRun['path'], rate: number, hopName: string, from: number): LatencyRun => ({
+  path,
+  targetRatePerSecond: rate,
+  achievedRatePerSecond: rate,
+  events: 50,
+  hops: [hop(hopName, from)],
+  loss,
+});
 
 function sampleReport(): BenchReport {
   const latency = [run('cdc', 50, hops.cdcArrival, 10), run('polling', 50, hops.pollingArrival, 40)];
@@ -52,7 +59,10 @@ test('the table shows every hop, the targets and the verdict', () => {
 
 test('the relay chart pairs CDC, the variant and polling per rate, polling dashed', () => {
   const series = relayChartSeries(sampleReport());
-  assert.deepEqual(series.map((line) => line.name), ['CDC 50/s', 'CDC variant 50/s', 'polling 50/s']);
+  assert.deepEqual(
+    series.map((line) => line.name),
+    ['CDC 50/s', 'CDC variant 50/s', 'polling 50/s'],
+  );
   assert.equal(series[2]!.dashed, true);
   assert.equal(new Set(series.map((line) => line.colorIndex)).size, 1, 'one colour per rate');
   assert.match(renderRelayChart(sampleReport()), /dotted = CDC with poll.interval.ms=10/);

@@ -11,9 +11,9 @@ import type { BenchContext } from './bench-context.ts';
 import type { BenchPlan } from './bench-plan.ts';
 import { runCdcLatency } from './cdc-latency.ts';
 import { runCdcThroughput } from './cdc-throughput.ts';
-import { startConnectorVariant, type ConnectorVariant } from './connector-variant.ts';
+import { type ConnectorVariant, startConnectorVariant } from './connector-variant.ts';
 import { correlateByKey, correlateCdcRecord, correlateDeadLetter } from './correlate.ts';
-import { ensureConsumer, waitForCaughtUp, type ConsumerHandle } from './ensure-consumer.ts';
+import { type ConsumerHandle, ensureConsumer, waitForCaughtUp } from './ensure-consumer.ts';
 import { runHttpLatency } from './http-latency.ts';
 import { runKafkaBaseline } from './kafka-baseline.ts';
 import { methodNotes } from './method-notes.ts';
@@ -21,10 +21,10 @@ import { runPollingLatency } from './polling-latency.ts';
 import { startPollingRelay } from './polling-relay.ts';
 import { ensurePollingTable } from './polling-table.ts';
 import { runPollingThroughput } from './polling-throughput.ts';
-import { writeReportFiles, type ReportPaths } from './report-files.ts';
+import { type ReportPaths, writeReportFiles } from './report-files.ts';
 import type { BenchReport } from './report-schema.ts';
 import { evaluateTargets } from './targets.ts';
-import { watchTopics, type TopicWatch } from './topic-watch.ts';
+import { type TopicWatch, watchTopics } from './topic-watch.ts';
 import { runWriteOverhead } from './write-overhead.ts';
 
 export const pollingTopic = 'bench.polling.outbox_events';
@@ -50,7 +50,13 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     mode: plan.mode,
     startedAt: startedAt.toISOString(),
     finishedAt: startedAt.toISOString(),
-    machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      cpus: os.availableParallelism(),
+      cpuModel: os.cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
     method: methodNotes(plan, pollingTopic),
     settings: {},
     latency: [],
@@ -113,7 +119,9 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
       try {
         for (const ratePerSecond of plan.latencyRates) {
           await attempt(`cdc latency ${ratePerSecond}/s`, async () => {
-            report.latency.push(await runCdcLatency(context, { ratePerSecond, durationMs: plan.latencyDurationMs, drainTimeoutMs: plan.drainTimeoutMs, variant }));
+            report.latency.push(
+              await runCdcLatency(context, { ratePerSecond, durationMs: plan.latencyDurationMs, drainTimeoutMs: plan.drainTimeoutMs, variant }),
+            );
           });
         }
       } finally {
@@ -123,7 +131,14 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     if (plan.scenarios.has('polling')) {
       const producer = kafka.producer({ 'linger.ms': 5, partitioner: 'murmur2_random', kafkaJS: { acks: -1 } });
       await producer.connect();
-      const relay = startPollingRelay({ db, producer, topic: pollingTopic, intervalMs: plan.pollingIntervalMs, batchSize: plan.pollingBatchSize, onError: (error) => problems.push(`polling relay: ${(error as Error).message}`) });
+      const relay = startPollingRelay({
+        db,
+        producer,
+        topic: pollingTopic,
+        intervalMs: plan.pollingIntervalMs,
+        batchSize: plan.pollingBatchSize,
+        onError: (error) => problems.push(`polling relay: ${(error as Error).message}`),
+      });
       try {
         for (const ratePerSecond of plan.latencyRates) {
           await attempt(`polling latency ${ratePerSecond}/s`, async () => {
@@ -131,7 +146,14 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
           });
         }
         await attempt('polling throughput', async () => {
-          report.throughput.push(await runPollingThroughput(context, { events: plan.pollingThroughputEvents, batchSize: plan.batchSize, insertConcurrency: plan.insertConcurrency, drainTimeoutMs: plan.drainTimeoutMs }));
+          report.throughput.push(
+            await runPollingThroughput(context, {
+              events: plan.pollingThroughputEvents,
+              batchSize: plan.batchSize,
+              insertConcurrency: plan.insertConcurrency,
+              drainTimeoutMs: plan.drainTimeoutMs,
+            }),
+          );
         });
       } finally {
         await relay.stop();
@@ -146,12 +168,21 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     }
     if (plan.scenarios.has('throughput')) {
       await attempt('cdc throughput', async () => {
-        report.throughput.unshift(await runCdcThroughput(context, { events: plan.throughputEvents, batchSize: plan.batchSize, insertConcurrency: plan.insertConcurrency, drainTimeoutMs: plan.drainTimeoutMs }));
+        report.throughput.unshift(
+          await runCdcThroughput(context, {
+            events: plan.throughputEvents,
+            batchSize: plan.batchSize,
+            insertConcurrency: plan.insertConcurrency,
+            drainTimeoutMs: plan.drainTimeoutMs,
+          }),
+        );
       });
     }
     if (plan.scenarios.has('overhead')) {
       await attempt('write overhead', async () => {
-        progress(`write overhead: ${plan.overhead.rounds} rounds of ${plan.overhead.perRound} transactions per variant, at ${plan.overhead.ratePerSecond}/s then ${plan.overhead.concurrency} clients`);
+        progress(
+          `write overhead: ${plan.overhead.rounds} rounds of ${plan.overhead.perRound} transactions per variant, at ${plan.overhead.ratePerSecond}/s then ${plan.overhead.concurrency} clients`,
+        );
         report.writeOverhead = await runWriteOverhead(db, context.tag, { ...plan.overhead, drainTimeoutMs: plan.drainTimeoutMs }, progress);
       });
     }
@@ -161,7 +192,15 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
         const seen = watches.cdc.records();
         const valueBytes = seen > 0 ? Math.round(watches.cdc.valueBytes() / seen) : 1_024;
         progress(`kafka baseline: ${plan.baselineRecords} records of ${valueBytes} B`);
-        report.kafkaBaseline = await runKafkaBaseline({ kafka, admin, records: plan.baselineRecords, valueBytes, partitions: config.TOPIC_PARTITIONS, progress, timeoutMs: plan.drainTimeoutMs });
+        report.kafkaBaseline = await runKafkaBaseline({
+          kafka,
+          admin,
+          records: plan.baselineRecords,
+          valueBytes,
+          partitions: config.TOPIC_PARTITIONS,
+          progress,
+          timeoutMs: plan.drainTimeoutMs,
+        });
       });
     }
   } finally {
@@ -172,7 +211,12 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
 
   report.finishedAt = new Date().toISOString();
   report.targets = evaluateTargets(report);
-  const runs = [...report.latency, ...report.throughput, ...(report.http?.run ? [report.http.run] : []), ...(report.kafkaBaseline ? [report.kafkaBaseline] : [])];
+  const runs = [
+    ...report.latency,
+    ...report.throughput,
+    ...(report.http?.run ? [report.http.run] : []),
+    ...(report.kafkaBaseline ? [report.kafkaBaseline] : []),
+  ];
   report.zeroLoss = runs.every((run) => run.loss.ok);
   const { paths, table } = await writeReportFiles(directory, report);
   return { report, paths, table };

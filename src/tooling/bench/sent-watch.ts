@@ -6,7 +6,11 @@ import type { Db } from '../../service/db/database.ts';
  * user id. sent_at is PostgreSQL's now() inside the notifier's transaction (its start), stamped
  * by the consumer, so the poll interval here changes how soon the wait ends, never the latency.
  */
-export async function waitForSent(db: Db, userIds: readonly string[], { timeoutMs, pollMs = 250, onProgress }: { timeoutMs: number; pollMs?: number; onProgress?: (sent: number) => void }): Promise<Map<string, number>> {
+export async function waitForSent(
+  db: Db,
+  userIds: readonly string[],
+  { timeoutMs, pollMs = 250, onProgress }: { timeoutMs: number; pollMs?: number; onProgress?: (sent: number) => void },
+): Promise<Map<string, number>> {
   const sentAt = new Map<string, number>();
   let pending = [...userIds];
   const deadline = Date.now() + timeoutMs;

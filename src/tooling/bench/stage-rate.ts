@@ -37,7 +37,12 @@ export function sustainedRate(stage: string, completions: readonly number[]): St
 /** Events over a span measured from an external start (first insert), fill time included. */
 export function rateSince(stage: string, startMs: number, completions: readonly number[]): StageRate {
   const last = completions.reduce((max, at) => Math.max(max, at), startMs);
-  return { stage, events: completions.length, seconds: round((last - startMs) / 1000), ratePerSecond: Math.round(ratePerSecond(completions.length, last - startMs)) };
+  return {
+    stage,
+    events: completions.length,
+    seconds: round((last - startMs) / 1000),
+    ratePerSecond: Math.round(ratePerSecond(completions.length, last - startMs)),
+  };
 }
 
 function round(value: number): number {

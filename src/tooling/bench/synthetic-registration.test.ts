@@ -10,5 +10,10 @@ test('a synthetic registration carries a payload the router accepts', () => {
   const row = outboxRow(registration);
   assert.equal(row.aggregate_id, registration.userId);
   assert.equal(row.event_type, 'UserRegistered');
-  assert.deepEqual(JSON.parse(row.payload), { userId: registration.userId, email: registration.email, notificationId: registration.notificationId, registeredAt: '2025-01-02T03:04:05.678Z' });
+  assert.deepEqual(JSON.parse(row.payload), {
+    userId: registration.userId,
+    email: registration.email,
+    notificationId: registration.notificationId,
+    registeredAt: '2025-01-02T03:04:05.678Z',
+  });
 });

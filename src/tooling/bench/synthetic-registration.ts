@@ -4,8 +4,8 @@ import type { Database, NewNotification, NewUser, OutboxEventTable } from '../..
 import { insertWelcomeNotification, welcomeMessage } from '../../service/notifications/welcome-notification.ts';
 import { eventCatalog } from '../../service/outbox/event-catalog.ts';
 import { writeOutboxEvent } from '../../service/outbox/write-outbox-event.ts';
-import { insertUser } from '../../service/users/user-repository.ts';
 import type { UserRegisteredPayload } from '../../service/users/user-events.ts';
+import { insertUser } from '../../service/users/user-repository.ts';
 
 /**
  * Everything one registration writes, without HTTP or password hashing: the bench measures the
@@ -27,7 +27,12 @@ export function syntheticRegistration(tag: string, index: number, createdAt: Dat
 }
 
 export function registrationPayload(registration: SyntheticRegistration): UserRegisteredPayload {
-  return { userId: registration.userId, email: registration.email, notificationId: registration.notificationId, registeredAt: registration.createdAt.toISOString() };
+  return {
+    userId: registration.userId,
+    email: registration.email,
+    notificationId: registration.notificationId,
+    registeredAt: registration.createdAt.toISOString(),
+  };
 }
 
 /** The registration transaction's statements, through the same repository functions register-user.ts uses. */
@@ -35,12 +40,19 @@ export async function writeRegistration(trx: Transaction<Database>, registration
   const { userId, notificationId, email, createdAt } = registration;
   await insertUser(trx, { id: userId, email, password_hash: benchPasswordHash, created_at: createdAt, updated_at: createdAt });
   await insertWelcomeNotification(trx, { id: notificationId, userId, email, createdAt });
-  if (withOutbox) await writeOutboxEvent(trx, { type: 'UserRegistered', id: registration.eventId, aggregateId: userId, payload: registrationPayload(registration) });
+  if (withOutbox)
+    await writeOutboxEvent(trx, { type: 'UserRegistered', id: registration.eventId, aggregateId: userId, payload: registrationPayload(registration) });
 }
 
 /** Row values for multi-row inserts: the same columns the single-row path writes. */
 export function userRow(registration: SyntheticRegistration): NewUser {
-  return { id: registration.userId, email: registration.email, password_hash: benchPasswordHash, created_at: registration.createdAt, updated_at: registration.createdAt };
+  return {
+    id: registration.userId,
+    email: registration.email,
+    password_hash: benchPasswordHash,
+    created_at: registration.createdAt,
+    updated_at: registration.createdAt,
+  };
 }
 
 export function notificationRow(registration: SyntheticRegistration): NewNotification {

@@ -17,7 +17,17 @@ const run = (path: LatencyRun['path'], rate: number, hop: string, p50: number, p
 
 test('targets are judged on the matching run and hop', () => {
   const throughput: ThroughputRun[] = [
-    { path: 'cdc', events: 1000, batchSize: 100, stages: [{ stage: 'insert', events: 1000, seconds: 0.1, ratePerSecond: 10_000 }, { stage: 'debezium', events: 1000, seconds: 0.15, ratePerSecond: 6_000 }, { stage: 'router', events: 1000, seconds: 0.25, ratePerSecond: 4_000 }], loss: okLoss },
+    {
+      path: 'cdc',
+      events: 1000,
+      batchSize: 100,
+      stages: [
+        { stage: 'insert', events: 1000, seconds: 0.1, ratePerSecond: 10_000 },
+        { stage: 'debezium', events: 1000, seconds: 0.15, ratePerSecond: 6_000 },
+        { stage: 'router', events: 1000, seconds: 0.25, ratePerSecond: 4_000 },
+      ],
+      loss: okLoss,
+    },
   ];
   const results = evaluateTargets({
     latency: [run('cdc', 200, hops.sent, 40, 200), run('cdc', 50, hops.cdcArrival, 10, 30), run('polling', 50, hops.pollingArrival, 60, 110)],

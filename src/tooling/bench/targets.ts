@@ -1,5 +1,5 @@
-import type { KafkaBaseline, LatencyRun, TargetResult, ThroughputRun, WriteOverhead } from './report-schema.ts';
 import { hops } from './hops.ts';
+import type { KafkaBaseline, LatencyRun, TargetResult, ThroughputRun, WriteOverhead } from './report-schema.ts';
 import { stages } from './stage-rate.ts';
 
 /** The issue's targets for a 2-core machine with everything local. */
@@ -26,7 +26,10 @@ export function evaluateTargets({ latency, throughput, writeOverhead }: TargetIn
     name: 'commit -> SENT at 200/s',
     target: `p50 <= ${targets.sentAt200.p50Ms} ms, p99 <= ${targets.sentAt200.p99Ms} ms`,
     measured: sent === undefined ? 'not measured at 200/s' : `p50 ${ms(sent.p50)}, p99 ${ms(sent.p99)}${at200!.loss.ok ? '' : ', LOSS'}`,
-    met: sent === undefined || sent.p50 === null || sent.p99 === null ? null : sent.p50 <= targets.sentAt200.p50Ms && sent.p99 <= targets.sentAt200.p99Ms && at200!.loss.ok,
+    met:
+      sent === undefined || sent.p50 === null || sent.p99 === null
+        ? null
+        : sent.p50 <= targets.sentAt200.p50Ms && sent.p99 <= targets.sentAt200.p99Ms && at200!.loss.ok,
   });
 
   const cdcThroughput = throughput.find((run) => run.path === 'cdc');

@@ -53,7 +53,9 @@ export async function watchTopics(brokers: string, specs: readonly TopicWatchSpe
 
   let stopped = false;
   let failure: unknown;
-  const states = new Map(specs.map(({ topic, correlate }) => [topic, { correlate, sightings: new Map<string, Sighting>(), records: 0, duplicates: 0, valueBytes: 0 }]));
+  const states = new Map(
+    specs.map(({ topic, correlate }) => [topic, { correlate, sightings: new Map<string, Sighting>(), records: 0, duplicates: 0, valueBytes: 0 }]),
+  );
   const loop = (async () => {
     while (!stopped) {
       const records = await reader.poll();

@@ -5,7 +5,7 @@ import { roundSummary, summarize } from './percentiles.ts';
 import { pollingTable, withPollingTable } from './polling-table.ts';
 import type { OverheadLoad, WriteOverhead } from './report-schema.ts';
 import { waitForSent } from './sent-watch.ts';
-import { outboxRow, syntheticRegistration, writeRegistration, type SyntheticRegistration } from './synthetic-registration.ts';
+import { outboxRow, type SyntheticRegistration, syntheticRegistration, writeRegistration } from './synthetic-registration.ts';
 
 export interface OverheadScenario {
   ratePerSecond: number;
@@ -68,7 +68,11 @@ export async function runWriteOverhead(db: Db, tag: string, scenario: OverheadSc
   const closed: Load = (variant, count, write) => closedLoop(scenario.concurrency, count, () => write(variant));
 
   const measure = async (name: string, load: Load): Promise<Record<Variant, Sample>> => {
-    const samples: Record<Variant, Sample> = { without: { transactionMs: [], busyMs: 0 }, unpublished: { transactionMs: [], busyMs: 0 }, with: { transactionMs: [], busyMs: 0 } };
+    const samples: Record<Variant, Sample> = {
+      without: { transactionMs: [], busyMs: 0 },
+      unpublished: { transactionMs: [], busyMs: 0 },
+      with: { transactionMs: [], busyMs: 0 },
+    };
     for (let round = 0; round < scenario.rounds; round++) {
       for (let step = 0; step < overheadVariants.length; step++) {
         const variant = overheadVariants[(round + step) % overheadVariants.length]!;
@@ -102,7 +106,14 @@ export async function runWriteOverhead(db: Db, tag: string, scenario: OverheadSc
   };
 }
 
-function compare(samples: Record<Variant, Sample>): { without: OverheadLoad; unpublished: OverheadLoad; with: OverheadLoad; overheadPercent: number; unpublishedOverheadPercent: number; throughputLossPercent: number } {
+function compare(samples: Record<Variant, Sample>): {
+  without: OverheadLoad;
+  unpublished: OverheadLoad;
+  with: OverheadLoad;
+  overheadPercent: number;
+  unpublishedOverheadPercent: number;
+  throughputLossPercent: number;
+} {
   const load = ({ transactionMs, busyMs }: Sample): OverheadLoad => ({
     transactions: transactionMs.length,
     seconds: Math.round(busyMs) / 1000,

@@ -4,7 +4,15 @@ import { decodeValue } from './decode-value.ts';
 import { formatRecord } from './format-record.ts';
 
 const envelope = JSON.stringify({ before: null, after: { id: 'e1', event_type: 'UserRegistered', payload: '{"userId":"u1"}' }, op: 'c' });
-const record = { topic: 'dbz.public.outbox_events', partition: 2, offset: 41, timestamp: Date.UTC(2026, 0, 2, 3, 4, 5), key: '{"aggregate_id":"u1"}', value: envelope, headers: { 'event-id': 'e1' } };
+const record = {
+  topic: 'dbz.public.outbox_events',
+  partition: 2,
+  offset: 41,
+  timestamp: Date.UTC(2026, 0, 2, 3, 4, 5),
+  key: '{"aggregate_id":"u1"}',
+  value: envelope,
+  headers: { 'event-id': 'e1' },
+};
 
 test('the jsonb payload inside a Debezium envelope is decoded', () => {
   assert.deepEqual(decodeValue(envelope), { before: null, after: { id: 'e1', event_type: 'UserRegistered', payload: { userId: 'u1' } }, op: 'c' });

@@ -5,7 +5,15 @@ import { decodeValue } from './decode-value.ts';
 export function formatRecord(record: TopicRecord, { json }: { json: boolean }): string {
   const decoded = decodeValue(record.value);
   if (json) {
-    return JSON.stringify({ topic: record.topic, partition: record.partition, offset: record.offset, timestamp: new Date(record.timestamp).toISOString(), key: record.key, headers: record.headers, value: decoded });
+    return JSON.stringify({
+      topic: record.topic,
+      partition: record.partition,
+      offset: record.offset,
+      timestamp: new Date(record.timestamp).toISOString(),
+      key: record.key,
+      headers: record.headers,
+      value: decoded,
+    });
   }
   const headerText = Object.entries(record.headers)
     .map(([name, value]) => `${name}=${value}`)

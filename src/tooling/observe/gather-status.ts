@@ -3,7 +3,7 @@ import type { ConnectClient } from '../../service/cdc/connect-client.ts';
 import { slotStatus } from '../../service/cdc/replication-slot.ts';
 import type { Config } from '../../service/config.ts';
 import type { Db } from '../../service/db/database.ts';
-import { createKafka, type Admin } from '../../service/kafka/client.ts';
+import { type Admin, createKafka } from '../../service/kafka/client.ts';
 import { partitionLags } from '../../service/kafka/partition-lag.ts';
 import { withAdmin } from '../../service/kafka/topics.ts';
 import type { PipelineSnapshot } from './pipeline-status.ts';
@@ -24,14 +24,24 @@ export async function gatherStatus({ db, config, connect, connectorName, slotNam
       (error: Error) => ({ reachable: false, error: error.message }),
     ),
     connect.getStatus(connectorName).then(
-      (status) => (status === undefined ? { name: connectorName, error: 'not registered (make up, or cli connector register)' } : { name: connectorName, state: status.connector.state, tasks: status.tasks }),
+      (status) =>
+        status === undefined
+          ? { name: connectorName, error: 'not registered (make up, or cli connector register)' }
+          : { name: connectorName, state: status.connector.state, tasks: status.tasks },
       (error: Error) => ({ name: connectorName, error: error.message }),
     ),
     slotStatus(config.DATABASE_URL, slotName).then(
-      (status) => (status === undefined ? { name: slotName, error: 'does not exist: the connector has not started yet' } : { name: slotName, active: status.active, retainedBytes: status.retainedBytes }),
+      (status) =>
+        status === undefined
+          ? { name: slotName, error: 'does not exist: the connector has not started yet' }
+          : { name: slotName, active: status.active, retainedBytes: status.retainedBytes },
       (error: Error) => ({ name: slotName, error: error.message }),
     ),
-    withAdmin(() => createKafka(config).admin(), config.KAFKA_BROKERS, (admin) => kafkaStatus(admin, config)).catch((error: Error) => ({
+    withAdmin(
+      () => createKafka(config).admin(),
+      config.KAFKA_BROKERS,
+      (admin) => kafkaStatus(admin, config),
+    ).catch((error: Error) => ({
       groups: [
         { groupId: config.ROUTER_GROUP_ID, topic: config.CDC_TOPIC, error: error.message },
         { groupId: config.NOTIFIER_GROUP_ID, topic: config.USER_REGISTRATION_TOPIC, error: error.message },

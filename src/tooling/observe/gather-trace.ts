@@ -1,11 +1,11 @@
 import type { ConnectClient } from '../../service/cdc/connect-client.ts';
 import { slotStatus } from '../../service/cdc/replication-slot.ts';
 import type { Config } from '../../service/config.ts';
+import { deadLetterHeaders } from '../../service/consumer/dead-letter.ts';
+import { eventHeaders } from '../../service/consumer/record-headers.ts';
 import type { Db } from '../../service/db/database.ts';
 import { AppError, toDatabaseError } from '../../service/errors.ts';
 import { openTopicReader, type TopicRecord } from '../../service/kafka/topic-reader.ts';
-import { eventHeaders } from '../../service/consumer/record-headers.ts';
-import { deadLetterHeaders } from '../../service/consumer/dead-letter.ts';
 import type { TraceFacts } from './trace-verdict.ts';
 
 export interface TraceDeps {
@@ -30,15 +30,28 @@ export async function gatherTrace(deps: TraceDeps, id: string): Promise<TraceFac
 
   const { CDC_TOPIC, USER_REGISTRATION_TOPIC, DLQ_TOPIC } = deps.config;
   const window = await readWindow(deps.config, [CDC_TOPIC, USER_REGISTRATION_TOPIC, DLQ_TOPIC], since);
-  const [cdc, routed, deadLetters] = [CDC_TOPIC, USER_REGISTRATION_TOPIC, DLQ_TOPIC].map((topic) => window.filter((record) => record.topic === topic)) as [TopicRecord[], TopicRecord[], TopicRecord[]];
+  const [cdc, routed, deadLetters] = [CDC_TOPIC, USER_REGISTRATION_TOPIC, DLQ_TOPIC].map((topic) => window.filter((record) => record.topic === topic)) as [
+    TopicRecord[],
+    TopicRecord[],
+    TopicRecord[],
+  ];
   const cdcById = indexBy(cdc, outboxIdOf, ids);
   const routedById = indexBy(routed, (r) => r.headers[eventHeaders.eventId], ids);
   const deadById = indexBy(deadLetters, (r) => r.headers[eventHeaders.eventId] ?? outboxIdOf(r), ids);
 
-  const inbox = await deps.db.selectFrom('inbox').select(['event_id', 'processed_at']).where('event_id', 'in', [...ids]).execute().catch(fail);
-  const notificationIds = events.map((e) => (e.payload as { notificationId?: unknown } | null)?.notificationId).filter((n): n is string => typeof n === 'string' && uuidPattern.test(n));
+  const inbox = await deps.db
+    .selectFrom('inbox')
+    .select(['event_id', 'processed_at'])
+    .where('event_id', 'in', [...ids])
+    .execute()
+    .catch(fail);
+  const notificationIds = events
+    .map((e) => (e.payload as { notificationId?: unknown } | null)?.notificationId)
+    .filter((n): n is string => typeof n === 'string' && uuidPattern.test(n));
   const notifications =
-    notificationIds.length === 0 ? [] : await deps.db.selectFrom('notifications').select(['id', 'status', 'sent_at']).where('id', 'in', notificationIds).execute().catch(fail);
+    notificationIds.length === 0
+      ? []
+      : await deps.db.selectFrom('notifications').select(['id', 'status', 'sent_at']).where('id', 'in', notificationIds).execute().catch(fail);
 
   const capture = events.some((e) => !cdcById.has(e.id)) ? await captureState(deps) : undefined;
   return events.map((event) => {
@@ -50,8 +63,14 @@ export async function gatherTrace(deps: TraceDeps, id: string): Promise<TraceFac
     const notification = notifications.find((n) => n.id === notificationId);
     return {
       event: { id: event.id, aggregateId: event.aggregate_id, eventType: event.event_type, createdAt: event.created_at },
-      cdc: cdcRecord === undefined ? null : { partition: cdcRecord.partition, offset: cdcRecord.offset, timestamp: new Date(cdcRecord.timestamp), committedAt: commitTimeOf(cdcRecord) },
-      routed: routedRecord === undefined ? null : { topic: routedRecord.topic, partition: routedRecord.partition, offset: routedRecord.offset, timestamp: new Date(routedRecord.timestamp) },
+      cdc:
+        cdcRecord === undefined
+          ? null
+          : { partition: cdcRecord.partition, offset: cdcRecord.offset, timestamp: new Date(cdcRecord.timestamp), committedAt: commitTimeOf(cdcRecord) },
+      routed:
+        routedRecord === undefined
+          ? null
+          : { topic: routedRecord.topic, partition: routedRecord.partition, offset: routedRecord.offset, timestamp: new Date(routedRecord.timestamp) },
       deadLetter:
         dead === undefined
           ? null

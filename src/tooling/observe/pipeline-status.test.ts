@@ -20,7 +20,10 @@ test('a stopped connector, a failed task or an inactive slot is unhealthy', () =
   const stopped = evaluateStatus({ ...healthy, connector: { name: 'c', state: 'STOPPED', tasks: [] } }, limits);
   assert.equal(stopped.healthy, false);
   assert.deepEqual(stopped.problems, ['connector c is STOPPED', 'connector c has no task']);
-  const failed = evaluateStatus({ ...healthy, connector: { name: 'c', state: 'RUNNING', tasks: [{ id: 0, state: 'FAILED', trace: 'org.postgresql.util.PSQLException: boom\n\tat x' }] } }, limits);
+  const failed = evaluateStatus(
+    { ...healthy, connector: { name: 'c', state: 'RUNNING', tasks: [{ id: 0, state: 'FAILED', trace: 'org.postgresql.util.PSQLException: boom\n\tat x' }] } },
+    limits,
+  );
   assert.deepEqual(failed.problems, ['connector task 0 is FAILED: org.postgresql.util.PSQLException: boom']);
   assert.equal(evaluateStatus({ ...healthy, slot: { name: 's', active: false, retainedBytes: 0 } }, limits).healthy, false);
   assert.equal(evaluateStatus({ ...healthy, slot: { name: 's', active: true, retainedBytes: 2_000_000 } }, limits).healthy, false);
@@ -29,7 +32,11 @@ test('a stopped connector, a failed task or an inactive slot is unhealthy', () =
 
 test('lag and dead letters are warnings, not failures', () => {
   const verdict = evaluateStatus(
-    { ...healthy, groups: [{ groupId: 'g', topic: 't', partitions: [{ partition: 0, committed: 1, high: 5, lag: 4 }] }], deadLetter: { topic: 'dlq', depth: 2 } },
+    {
+      ...healthy,
+      groups: [{ groupId: 'g', topic: 't', partitions: [{ partition: 0, committed: 1, high: 5, lag: 4 }] }],
+      deadLetter: { topic: 'dlq', depth: 2 },
+    },
     limits,
   );
   assert.equal(verdict.healthy, true);

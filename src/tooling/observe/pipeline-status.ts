@@ -3,7 +3,10 @@ export interface PipelineSnapshot {
   database: { reachable: boolean; error?: string };
   connector: { name: string; state: string; tasks: Array<{ id: number; state: string; trace?: string }> } | { name: string; error: string };
   slot: { name: string; active: boolean; retainedBytes: number } | { name: string; error: string };
-  groups: Array<{ groupId: string; topic: string; partitions: Array<{ partition: number; committed: number | null; high: number; lag: number }> } | { groupId: string; topic: string; error: string }>;
+  groups: Array<
+    | { groupId: string; topic: string; partitions: Array<{ partition: number; committed: number | null; high: number; lag: number }> }
+    | { groupId: string; topic: string; error: string }
+  >;
   deadLetter: { topic: string; depth: number } | { topic: string; error: string };
 }
 
@@ -27,12 +30,14 @@ export function evaluateStatus(snapshot: PipelineSnapshot, { maxSlotLagBytes }: 
   else {
     if (connector.state !== 'RUNNING') problems.push(`connector ${connector.name} is ${connector.state}`);
     if (connector.tasks.length === 0) problems.push(`connector ${connector.name} has no task`);
-    for (const task of connector.tasks.filter((t) => t.state !== 'RUNNING')) problems.push(`connector task ${task.id} is ${task.state}${task.trace ? `: ${task.trace.split('\n')[0]}` : ''}`);
+    for (const task of connector.tasks.filter((t) => t.state !== 'RUNNING'))
+      problems.push(`connector task ${task.id} is ${task.state}${task.trace ? `: ${task.trace.split('\n')[0]}` : ''}`);
   }
   if ('error' in slot) problems.push(`replication slot ${slot.name}: ${slot.error}`);
   else {
     if (!slot.active) problems.push(`replication slot ${slot.name} is inactive: PostgreSQL keeps WAL for it until the connector reads again`);
-    if (slot.retainedBytes > maxSlotLagBytes) problems.push(`replication slot ${slot.name} holds ${slot.retainedBytes} bytes of WAL (limit ${maxSlotLagBytes})`);
+    if (slot.retainedBytes > maxSlotLagBytes)
+      problems.push(`replication slot ${slot.name} holds ${slot.retainedBytes} bytes of WAL (limit ${maxSlotLagBytes})`);
   }
   for (const group of snapshot.groups) {
     if ('error' in group) problems.push(`group ${group.groupId} on ${group.topic}: ${group.error}`);
@@ -42,7 +47,10 @@ export function evaluateStatus(snapshot: PipelineSnapshot, { maxSlotLagBytes }: 
     }
   }
   if ('error' in deadLetter) problems.push(`dead-letter topic ${deadLetter.topic}: ${deadLetter.error}`);
-  else if (deadLetter.depth > 0) warnings.push(`${deadLetter.depth} record(s) on the dead-letter topic ${deadLetter.topic}: inspect with cli events tail ${deadLetter.topic} --from-beginning`);
+  else if (deadLetter.depth > 0)
+    warnings.push(
+      `${deadLetter.depth} record(s) on the dead-letter topic ${deadLetter.topic}: inspect with cli events tail ${deadLetter.topic} --from-beginning`,
+    );
   return { healthy: problems.length === 0, problems, warnings };
 }
 
@@ -51,8 +59,12 @@ export function formatStatus(snapshot: PipelineSnapshot, verdict: StatusVerdict)
   const { connector, slot, deadLetter } = snapshot;
   const lines = [
     `database        ${snapshot.database.reachable ? 'reachable' : `UNREACHABLE ${snapshot.database.error ?? ''}`}`,
-    'error' in connector ? `connector       ${connector.name}: ${connector.error}` : `connector       ${connector.name} ${connector.state}; tasks ${connector.tasks.map((t) => `${t.id}:${t.state}`).join(', ') || 'none'}`,
-    'error' in slot ? `slot            ${slot.name}: ${slot.error}` : `slot            ${slot.name} ${slot.active ? 'active' : 'INACTIVE'}, ${slot.retainedBytes} bytes of WAL behind`,
+    'error' in connector
+      ? `connector       ${connector.name}: ${connector.error}`
+      : `connector       ${connector.name} ${connector.state}; tasks ${connector.tasks.map((t) => `${t.id}:${t.state}`).join(', ') || 'none'}`,
+    'error' in slot
+      ? `slot            ${slot.name}: ${slot.error}`
+      : `slot            ${slot.name} ${slot.active ? 'active' : 'INACTIVE'}, ${slot.retainedBytes} bytes of WAL behind`,
     ...snapshot.groups.map((group) =>
       'error' in group
         ? `group           ${group.groupId} on ${group.topic}: ${group.error}`

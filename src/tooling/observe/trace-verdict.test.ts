@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { traceVerdict, type TraceFacts } from './trace-verdict.ts';
+import { type TraceFacts, traceVerdict } from './trace-verdict.ts';
 
 const t = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
 const base: TraceFacts = {
@@ -21,12 +21,19 @@ test('delivered: per-hop latencies from the commit time Debezium reports', () =>
     notification: { id: 'n', status: 'SENT', sentAt: t(75) },
   });
   assert.equal(report.verdict, 'delivered');
-  assert.deepEqual(report.hops.map((h) => h.ms), [35, 20, 15]);
+  assert.deepEqual(
+    report.hops.map((h) => h.ms),
+    [35, 20, 15],
+  );
   assert.equal(report.totalMs, 70);
 });
 
 test('dead-lettered names the stage and the error', () => {
-  const report = traceVerdict({ ...base, cdc: { partition: 0, offset: 1, timestamp: t(40), committedAt: null }, deadLetter: { stage: 'route', errorCode: 'INVALID_PAYLOAD', errorMessage: 'bad email', failedAt: 'x', partition: 0, offset: 9 } });
+  const report = traceVerdict({
+    ...base,
+    cdc: { partition: 0, offset: 1, timestamp: t(40), committedAt: null },
+    deadLetter: { stage: 'route', errorCode: 'INVALID_PAYLOAD', errorMessage: 'bad email', failedAt: 'x', partition: 0, offset: 9 },
+  });
   assert.equal(report.verdict, 'dead-lettered');
   assert.match(report.reason, /route stage: INVALID_PAYLOAD: bad email/);
   assert.equal(report.hops[0]!.ms, 40);
@@ -41,10 +48,18 @@ test('not yet captured reports the connector and the slot', () => {
   const report = traceVerdict({ ...base, capture: { connectorState: 'PAUSED', taskStates: ['PAUSED'], slotActive: false, slotRetainedBytes: 4096 } });
   assert.equal(report.verdict, 'not yet captured');
   assert.match(report.reason, /connector PAUSED, task PAUSED; slot INACTIVE, 4096 bytes/);
-  assert.deepEqual(report.hops.map((h) => h.ms), [null, null, null]);
+  assert.deepEqual(
+    report.hops.map((h) => h.ms),
+    [null, null, null],
+  );
 });
 
 test('a delivery wins over an older dead letter of the same event', () => {
-  const report = traceVerdict({ ...base, deadLetter: { stage: 'notify', errorCode: 'DATABASE_UNAVAILABLE', errorMessage: 'x', failedAt: 'x', partition: 0, offset: 0 }, inbox: { processedAt: t(9) }, notification: { id: 'n', status: 'SENT', sentAt: t(9) } });
+  const report = traceVerdict({
+    ...base,
+    deadLetter: { stage: 'notify', errorCode: 'DATABASE_UNAVAILABLE', errorMessage: 'x', failedAt: 'x', partition: 0, offset: 0 },
+    inbox: { processedAt: t(9) },
+    notification: { id: 'n', status: 'SENT', sentAt: t(9) },
+  });
   assert.equal(report.verdict, 'delivered');
 });

@@ -53,7 +53,10 @@ export function traceVerdict(facts: TraceFacts): TraceReport {
 function captureReason(capture: TraceFacts['capture']): string {
   if (capture === undefined) return 'no record on the CDC topic yet';
   const tasks = capture.taskStates.length === 0 ? 'no task' : `task ${capture.taskStates.join(', ')}`;
-  const slot = capture.slotActive === null ? 'replication slot missing' : `slot ${capture.slotActive ? 'active' : 'INACTIVE'}, ${capture.slotRetainedBytes ?? '?'} bytes of WAL behind`;
+  const slot =
+    capture.slotActive === null
+      ? 'replication slot missing'
+      : `slot ${capture.slotActive ? 'active' : 'INACTIVE'}, ${capture.slotRetainedBytes ?? '?'} bytes of WAL behind`;
   return `no record on the CDC topic yet; connector ${capture.connectorState}, ${tasks}; ${slot}`;
 }
 

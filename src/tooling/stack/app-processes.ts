@@ -2,8 +2,8 @@ import path from 'node:path';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
 import { createKafka } from '../../service/kafka/client.ts';
 import { withAdmin } from '../../service/kafka/topics.ts';
+import { repoRoot } from '../../service/project-paths.ts';
 import { answersHttp } from './health-checks.ts';
-import { repoRoot } from './paths.ts';
 import type { StackContext, StackProcess } from './stack-process.ts';
 
 const cli = path.join(repoRoot, 'src', 'cli.ts');
@@ -39,10 +39,14 @@ export const kafkaConsumerProcess: StackProcess = {
 /** Ready once Kafka reports both groups stable with a member: partitions are assigned and being read. */
 async function groupsStable({ config }: StackContext): Promise<boolean> {
   try {
-    return await withAdmin(() => createKafka(config).admin(), config.KAFKA_BROKERS, async (admin) => {
-      const { groups } = await admin.describeGroups([config.ROUTER_GROUP_ID, config.NOTIFIER_GROUP_ID], { timeout: 2_000 });
-      return groups.length === 2 && groups.every((group) => group.state === KafkaJS.ConsumerGroupStates.STABLE && group.members.length > 0);
-    });
+    return await withAdmin(
+      () => createKafka(config).admin(),
+      config.KAFKA_BROKERS,
+      async (admin) => {
+        const { groups } = await admin.describeGroups([config.ROUTER_GROUP_ID, config.NOTIFIER_GROUP_ID], { timeout: 2_000 });
+        return groups.length === 2 && groups.every((group) => group.state === KafkaJS.ConsumerGroupStates.STABLE && group.members.length > 0);
+      },
+    );
   } catch {
     return false;
   }

@@ -1,10 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { debeziumDir } from '../../service/project-paths.ts';
+import { renderTemplate } from '../../service/render-template.ts';
 import { answersHttp, canConnect } from './health-checks.ts';
 import { javaBinary } from './java.ts';
 import { formatKafkaStorageOnce } from './kafka-storage.ts';
-import { debeziumDir, type StackPaths } from './paths.ts';
-import { renderTemplate } from './render-template.ts';
+import type { StackPaths } from './paths.ts';
 import type { StackProcess } from './stack-process.ts';
 
 const log4jConfig = path.join(debeziumDir, 'log4j2.properties');
@@ -55,4 +56,3 @@ export const connectProcess: StackProcess = {
   startTimeoutMs: 180_000,
   stopGraceMs: 30_000,
 };
-

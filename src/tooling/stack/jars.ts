@@ -4,15 +4,18 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../service/errors.ts';
+import { debeziumDir } from '../../service/project-paths.ts';
 import { checkMaven } from './java.ts';
-import { debeziumDir, displayPath, type StackPaths } from './paths.ts';
+import { displayPath, type StackPaths } from './paths.ts';
 import { progress } from './progress.ts';
 
 const pomFile = path.join(debeziumDir, 'pom.xml');
 const stampName = '.pom-sha256';
 
 async function pomHash(): Promise<string> {
-  return createHash('sha256').update(await readFile(pomFile)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(pomFile))
+    .digest('hex');
 }
 
 /** True when the jars folder was filled from the current pom.xml. */
@@ -52,7 +55,10 @@ export async function ensureJars(paths: StackPaths): Promise<'present' | 'resolv
     child.once('close', resolve);
   }).finally(() => clearInterval(ticker));
   if (code !== 0) {
-    throw new AppError('PREREQUISITE_MISSING', `mvn failed (exit ${code}) resolving debezium/pom.xml: see ${displayPath(logFile)}; Maven Central must be reachable`);
+    throw new AppError(
+      'PREREQUISITE_MISSING',
+      `mvn failed (exit ${code}) resolving debezium/pom.xml: see ${displayPath(logFile)}; Maven Central must be reachable`,
+    );
   }
   const jars = (await readdir(paths.jars)).filter((name) => name.endsWith('.jar'));
   await writeFile(path.join(paths.jars, stampName), `${await pomHash()}\n`);

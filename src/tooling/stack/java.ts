@@ -20,11 +20,18 @@ export async function checkJava(java = javaBinary()): Promise<number> {
     const result = await execFileAsync(java, ['-version']);
     output = `${result.stderr}${result.stdout}`;
   } catch (error) {
-    throw new AppError('PREREQUISITE_MISSING', `Java ${minimumJavaVersion}+ required: ${java} not found (apt-get install openjdk-17-jre-headless, or set JAVA_HOME)`, { cause: error });
+    throw new AppError(
+      'PREREQUISITE_MISSING',
+      `Java ${minimumJavaVersion}+ required: ${java} not found (apt-get install openjdk-17-jre-headless, or set JAVA_HOME)`,
+      { cause: error },
+    );
   }
   const major = parseJavaMajorVersion(output);
   if (major === undefined || major < minimumJavaVersion) {
-    throw new AppError('PREREQUISITE_MISSING', `Java ${minimumJavaVersion}+ required: found ${major ?? `an unreadable version (${output.split('\n')[0]})`} at ${java} (install openjdk-17 and set JAVA_HOME)`);
+    throw new AppError(
+      'PREREQUISITE_MISSING',
+      `Java ${minimumJavaVersion}+ required: found ${major ?? `an unreadable version (${output.split('\n')[0]})`} at ${java} (install openjdk-17 and set JAVA_HOME)`,
+    );
   }
   return major;
 }

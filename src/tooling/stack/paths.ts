@@ -1,9 +1,6 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Config } from '../../service/config.ts';
-
-export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-export const debeziumDir = path.join(repoRoot, 'debezium');
+import { repoRoot } from '../../service/project-paths.ts';
 
 export interface StackPaths {
   root: string;

@@ -4,7 +4,7 @@ import { createDatabase } from '../../service/db/database.ts';
 import { ensureDatabaseExists, migrate } from '../../service/db/migrate.ts';
 import { maintenanceUrl, withPgClient } from '../../service/db/single-client.ts';
 import { AppError, isDatabaseUnavailable } from '../../service/errors.ts';
-import { isLocalHost, localCluster, pgCtlCluster, type PgCluster } from './postgres-clusters.ts';
+import { isLocalHost, localCluster, type PgCluster, pgCtlCluster } from './postgres-clusters.ts';
 import { progress } from './progress.ts';
 
 function withClient<T>(databaseUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -32,11 +32,18 @@ export async function ensurePostgresReady(config: Config): Promise<void> {
   try {
     walLevel = await readWalLevel(config.DATABASE_URL);
   } catch (error) {
-    if (!isDatabaseUnavailable(error)) throw new AppError('DATABASE_UNAVAILABLE', `PostgreSQL at ${host}:${port} refused us: ${(error as Error).message}`, { cause: error });
+    if (!isDatabaseUnavailable(error))
+      throw new AppError('DATABASE_UNAVAILABLE', `PostgreSQL at ${host}:${port} refused us: ${(error as Error).message}`, { cause: error });
     if (cluster === undefined || cluster.status === 'online') {
-      throw new AppError('DATABASE_UNAVAILABLE', `PostgreSQL is unreachable at ${host}:${port}: start it (e.g. pg_ctlcluster --skip-systemctl-redirect 15 main start), or set DATABASE_URL`, { cause: error });
+      throw new AppError(
+        'DATABASE_UNAVAILABLE',
+        `PostgreSQL is unreachable at ${host}:${port}: start it (e.g. pg_ctlcluster --skip-systemctl-redirect 15 main start), or set DATABASE_URL`,
+        { cause: error },
+      );
     }
-    progress(`PostgreSQL ${cluster.version}/${cluster.name} is ${cluster.status}: pg_ctlcluster --skip-systemctl-redirect ${cluster.version} ${cluster.name} start`);
+    progress(
+      `PostgreSQL ${cluster.version}/${cluster.name} is ${cluster.status}: pg_ctlcluster --skip-systemctl-redirect ${cluster.version} ${cluster.name} start`,
+    );
     await pgCtlCluster(cluster, 'start');
     walLevel = await readWalLevel(config.DATABASE_URL);
   }
@@ -45,7 +52,7 @@ export async function ensurePostgresReady(config: Config): Promise<void> {
 }
 
 async function enableLogicalWal(databaseUrl: string, walLevel: string, cluster: PgCluster | undefined): Promise<void> {
-  const instruction = "run ALTER SYSTEM SET wal_level = logical; as a superuser and restart PostgreSQL (in Docker: command: postgres -c wal_level=logical)";
+  const instruction = 'run ALTER SYSTEM SET wal_level = logical; as a superuser and restart PostgreSQL (in Docker: command: postgres -c wal_level=logical)';
   if (cluster === undefined) {
     throw new AppError('PREREQUISITE_MISSING', `PostgreSQL wal_level is ${walLevel}, Debezium needs logical: ${instruction}`);
   }
@@ -55,7 +62,11 @@ async function enableLogicalWal(databaseUrl: string, walLevel: string, cluster: 
   try {
     await pgCtlCluster(cluster, 'restart');
   } catch (error) {
-    throw new AppError('PREREQUISITE_MISSING', `restarting PostgreSQL ${cluster.version}/${cluster.name} failed: ${(error as Error).message.trim()}; ${instruction}`, { cause: error });
+    throw new AppError(
+      'PREREQUISITE_MISSING',
+      `restarting PostgreSQL ${cluster.version}/${cluster.name} failed: ${(error as Error).message.trim()}; ${instruction}`,
+      { cause: error },
+    );
   }
   const now = await readWalLevel(databaseUrl);
   if (now !== 'logical') throw new AppError('PREREQUISITE_MISSING', `PostgreSQL wal_level is still ${now} after the restart: ${instruction}`);

@@ -1,6 +1,6 @@
 import { AppError } from '../../service/errors.ts';
-import { describePortOwner, findPortOwner } from './listening-ports.ts';
 import { canConnect } from './health-checks.ts';
+import { describePortOwner, findPortOwner, type PortOwner } from './listening-ports.ts';
 import type { StackContext, StackProcess } from './stack-process.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { StackContext, StackProcess } from './stack-process.ts';
  */
 export async function assertPortsFree(process: StackProcess, context: StackContext): Promise<void> {
   for (const port of process.ports(context)) {
-    let owner;
+    let owner: PortOwner | undefined;
     try {
       owner = await findPortOwner(port);
     } catch {
@@ -17,7 +17,10 @@ export async function assertPortsFree(process: StackProcess, context: StackConte
       owner = (await canConnect('127.0.0.1', port)) ? { port, pid: undefined, name: undefined } : undefined;
     }
     if (owner !== undefined) {
-      throw new AppError('PORT_IN_USE', `${process.name} cannot start: ${describePortOwner(owner)}; stop that process (a stack started from another checkout stops with its own \`make down\`)`);
+      throw new AppError(
+        'PORT_IN_USE',
+        `${process.name} cannot start: ${describePortOwner(owner)}; stop that process (a stack started from another checkout stops with its own \`make down\`)`,
+      );
     }
   }
 }

@@ -1,7 +1,7 @@
 import { AppError } from '../../service/errors.ts';
 import { displayPath } from './paths.ts';
 import { assertPortsFree } from './preflight.ts';
-import { runningPid, startDetached, stopProcess, tailFile, type StopResult } from './process-control.ts';
+import { runningPid, type StopResult, startDetached, stopProcess, tailFile } from './process-control.ts';
 import { progress } from './progress.ts';
 import { logFile, pidFile, type StackContext, type StackProcess } from './stack-process.ts';
 import { waitFor } from './wait-for.ts';

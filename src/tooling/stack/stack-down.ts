@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
-import type { Config } from '../../service/config.ts';
 import { loadConnectorConfig } from '../../service/cdc/connector-config.ts';
 import { dropReplicationSlot } from '../../service/cdc/replication-slot.ts';
+import type { Config } from '../../service/config.ts';
 import { displayPath, stackPaths } from './paths.ts';
 import { stopStackProcess } from './process-lifecycle.ts';
 import { progress } from './progress.ts';

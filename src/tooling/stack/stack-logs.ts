@@ -14,7 +14,13 @@ export async function stackLogs(config: Config, { names, lines, follow }: { name
   const files: string[] = [];
   for (const process of await Promise.all(chosen)) {
     const file = logFile(process, paths);
-    if (await access(file).then(() => true, () => false)) files.push(file);
+    if (
+      await access(file).then(
+        () => true,
+        () => false,
+      )
+    )
+      files.push(file);
   }
   if (files.length === 0) throw new AppError('NOT_FOUND', `no logs yet under ${paths.logs}: start the stack with \`make up\``);
   const child = spawn('tail', ['-n', String(lines), ...(follow ? ['-F'] : []), ...files], { stdio: 'inherit' });

@@ -35,4 +35,3 @@ export function pidFile(process: StackProcess, paths: StackPaths): string {
 export function logFile(process: StackProcess, paths: StackPaths): string {
   return path.join(paths.logs, `${process.name}.log`);
 }
-

@@ -1,8 +1,8 @@
-import type { Config } from '../../service/config.ts';
 import { createConnectClient } from '../../service/cdc/connect-client.ts';
 import { loadConnectorConfig } from '../../service/cdc/connector-config.ts';
 import { describeStatus, failureReason } from '../../service/cdc/ensure-connector.ts';
 import { slotStatus } from '../../service/cdc/replication-slot.ts';
+import type { Config } from '../../service/config.ts';
 import { displayPath, stackPaths } from './paths.ts';
 import { processPid } from './process-lifecycle.ts';
 import { logFile, type StackContext } from './stack-process.ts';
@@ -37,7 +37,11 @@ export async function stackStatus(config: Config): Promise<{ lines: string[]; he
   const slotName = connector['slot.name'] ?? 'debezium';
   try {
     const slot = await slotStatus(config.DATABASE_URL, slotName);
-    lines.push(slot === undefined ? `slot      ${slotName} does not exist yet` : `slot      ${slotName} ${slot.active ? 'active' : 'INACTIVE'}, retains ${(slot.retainedBytes / 1024).toFixed(0)} KiB of WAL`);
+    lines.push(
+      slot === undefined
+        ? `slot      ${slotName} does not exist yet`
+        : `slot      ${slotName} ${slot.active ? 'active' : 'INACTIVE'}, retains ${(slot.retainedBytes / 1024).toFixed(0)} KiB of WAL`,
+    );
   } catch {
     lines.push(`slot      ${slotName}: PostgreSQL not reachable`);
   }

@@ -1,13 +1,13 @@
-import type { Config } from '../../service/config.ts';
 import { registerConnector } from '../../service/cdc/register-connector.ts';
+import type { Config } from '../../service/config.ts';
 import { createKafka } from '../../service/kafka/client.ts';
 import { applicationTopics, ensureTopics, withAdmin } from '../../service/kafka/topics.ts';
 import { ensureJars } from './jars.ts';
 import { checkJava } from './java.ts';
 import { displayPath, stackPaths } from './paths.ts';
 import { ensurePostgresReady, prepareDatabase } from './postgres-setup.ts';
-import { ensureProcessRunning, processPid } from './process-lifecycle.ts';
 import { assertPortsFree } from './preflight.ts';
+import { ensureProcessRunning, processPid } from './process-lifecycle.ts';
 import { progress } from './progress.ts';
 import { logFile, type StackContext } from './stack-process.ts';
 import { applicationProcesses, infrastructureProcesses, stackProcesses } from './stack-processes.ts';
@@ -34,7 +34,11 @@ export async function stackUp(config: Config, started: string[] = []): Promise<s
     if (await ensureProcessRunning(process, context)) started.push(process.name);
   }
 
-  const reports = await withAdmin(() => createKafka(config).admin(), config.KAFKA_BROKERS, (admin) => ensureTopics(admin, applicationTopics(config)));
+  const reports = await withAdmin(
+    () => createKafka(config).admin(),
+    config.KAFKA_BROKERS,
+    (admin) => ensureTopics(admin, applicationTopics(config)),
+  );
   for (const report of reports) progress(`topic ${report.topic}: ${report.partitions} partitions${report.created ? ' (created)' : ''}`);
 
   const connector = await registerConnector(config, { report: progress });
@@ -59,7 +63,9 @@ async function printSummary(context: StackContext, connectorName: string): Promi
   lines.push(`  state          ${displayPath(context.paths.root)} (data, logs, pid files)`);
   lines.push('', `API ${api}   Swagger UI ${api}/swagger   Connect REST ${config.CONNECT_URL}/connectors/${connectorName}/status`);
   lines.push('', 'try:');
-  lines.push(`  curl -s -X POST ${api}/api/v1/users -H 'content-type: application/json' -d '{"email": "ada@example.com", "password": "correct horse battery staple"}'`);
+  lines.push(
+    `  curl -s -X POST ${api}/api/v1/users -H 'content-type: application/json' -d '{"email": "ada@example.com", "password": "correct horse battery staple"}'`,
+  );
   lines.push(`  curl -s ${api}/api/v1/users/<id>`);
   lines.push('  npm run cli -- trace <id>');
   lines.push(`  npm run cli -- events tail ${config.USER_REGISTRATION_TOPIC}`);

@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import type { Config } from '../../service/config.ts';
-import { reportFailure } from '../../commands/run-action.ts';
 import { progress } from './progress.ts';
 import { stackDown } from './stack-down.ts';
 import { stackUp } from './stack-up.ts';
@@ -15,9 +14,6 @@ export async function stackWith(config: Config, command: string[]): Promise<numb
   try {
     await stackUp(config, started);
     return await runInherited(command);
-  } catch (error) {
-    reportFailure(error);
-    return 1;
   } finally {
     if (started.length > 0) {
       progress(`stopping what this run started: ${started.join(', ')}`);

@@ -1,4 +1,4 @@
-import { AppError } from '../../service/errors.ts';
+import { AppError } from './errors.ts';
 
 /**
  * Replaces every {{KEY}} in a template. A placeholder without a value is an error rather than an
