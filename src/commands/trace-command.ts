@@ -16,9 +16,9 @@ export function traceCommand(): Command {
       runAction(async (config, id: string, options: { json?: boolean }) => {
         const db = createDatabase({ url: config.DATABASE_URL, poolMax: 2 });
         try {
-          const connector = await loadConnectorConfig(config.DATABASE_URL);
+          const connector = await loadConnectorConfig(config);
           const traces = await gatherTrace(
-            { db, config, connect: createConnectClient(config.CONNECT_URL), connectorName: connector.name, slotName: connector['slot.name'] ?? '' },
+            { db, config, connect: createConnectClient(config.CONNECT_URL), connectorName: connector.name, slotName: config.SLOT_NAME },
             id,
           );
           const reports = traces.map((facts) => ({ facts, report: traceVerdict(facts) }));

@@ -21,8 +21,15 @@ export const configSchema = z.object({
   SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
+  // The local stack's KRaft controller; clients never use it.
+  KAFKA_CONTROLLER_PORT: port.default(9093),
   KAFKA_CLIENT_ID: z.string().min(1).default('outbox-demo'),
   CONNECT_URL: z.url().default('http://127.0.0.1:8083'),
+  // Slot names are unique per PostgreSQL server, not per database: a second stack on the same server needs its own.
+  SLOT_NAME: z
+    .string()
+    .regex(/^[a-z0-9_]{1,63}$/, 'a replication slot name: lowercase letters, digits and "_", at most 63')
+    .default('outbox_slot'),
   CDC_TOPIC: topicName.default('dbz.public.outbox_events'),
   USER_REGISTRATION_TOPIC: topicName.default('notif.user.registration'),
   DLQ_TOPIC: topicName.default('eventdriven-examples.dlq'),

@@ -25,6 +25,7 @@ export const errorCodes = [
   'PORT_IN_USE',
   'PROCESS_FAILED',
   'CONNECTOR_FAILED',
+  'SLOT_IN_USE',
   'INTERNAL',
 ] as const;
 

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { test } from 'node:test';
+import { waitFor } from '../../src/service/wait-for.ts';
 import { uniqueEmail } from '../support/database.ts';
 
 async function freePort(): Promise<number> {
@@ -13,21 +14,11 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function waitForHealthy(base: string, deadline: number): Promise<void> {
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('api-server did not become healthy');
-}
-
 test('cli api-server finishes an in-flight registration on SIGTERM, then exits 0 and logs JSON with request ids', async () => {
   const port = await freePort();
   // A costly KDF (2^16) keeps the registration in flight while the signal arrives.
   const child = spawn(process.execPath, ['src/cli.ts', 'api-server'], {
-    env: { ...process.env, PORT: String(port), SCRYPT_LOG_N: '16' },
+    env: { ...process.env, PORT: String(port), SCRYPT_LOG_N: '16', LOG_LEVEL: 'debug' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -36,13 +27,19 @@ test('cli api-server finishes an in-flight registration on SIGTERM, then exits 0
   const exited = once(child, 'exit');
   try {
     const base = `http://127.0.0.1:${port}`;
-    await waitForHealthy(base, Date.now() + 15_000);
+    await waitFor(async () => (await fetch(`${base}/healthz`)).ok, { what: 'the api-server answering /healthz', timeoutMs: 15_000, intervalMs: 100 });
     const inFlight = fetch(`${base}/api/v1/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: uniqueEmail('sigterm'), password: 'a secret nobody logs' }),
     });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    // The signal must arrive while the registration is in the server's hands, not before it got there.
+    const started = (line: string) => line.includes('"msg":"request started"') && line.includes('"path":"/api/v1/users"');
+    await waitFor(async () => output.split('\n').some(started), {
+      what: 'the registration to reach the server',
+      timeoutMs: 10_000,
+      intervalMs: 5,
+    });
     child.kill('SIGTERM');
     const response = await inFlight;
     assert.equal(response.status, 201);
@@ -52,7 +49,7 @@ test('cli api-server finishes an in-flight registration on SIGTERM, then exits 0
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const requestLine = lines.find((line) => line.path === '/api/v1/users');
+    const requestLine = lines.find((line) => line.msg === 'request' && line.path === '/api/v1/users');
     assert.equal(requestLine?.status, 201);
     assert.equal(typeof requestLine?.requestId, 'string');
     assert.ok(lines.some((line) => line.msg === 'api-server stopped'));

@@ -21,7 +21,7 @@ test('a row committed while Connect is stopped is delivered after Connect restar
   skip: managed ? false : "Kafka Connect is not run by this checkout's stack (make up): cannot stop and restart it",
 }, async () => {
   const process = connect!;
-  const connector = await loadConnectorConfig(config.DATABASE_URL);
+  const connector = await loadConnectorConfig(config);
   const reader = await readerAtEnd();
   try {
     await stopStackProcess(process, context);

@@ -70,3 +70,20 @@ test('Connect in compose uses the worker settings of the local stack', () => {
   assert.equal(environment.STATUS_STORAGE_TOPIC, property('status.storage.topic'));
   assert.equal(environment.CONNECT_VALUE_CONVERTER_SCHEMAS_ENABLE, property('value.converter.schemas.enable'));
 });
+
+test('Kafka keeps its data in the mounted volume, under a real KRaft cluster id, and every image is pinned', () => {
+  const kafka = services.kafka!;
+  const mount = kafka.volumes?.find((volume) => volume.startsWith('kafka-data:'))?.split(':')[1];
+  assert.equal(kafka.environment?.KAFKA_LOG_DIRS, mount, 'log.dirs must be the mounted path, or the data lives in the container');
+  const clusterId = String(kafka.environment?.CLUSTER_ID);
+  assert.match(clusterId, /^[A-Za-z0-9_-]{22}$/, 'a base64url UUID, as kafka-storage random-uuid makes');
+  assert.equal(Buffer.from(clusterId, 'base64url').length, 16);
+  for (const [name, service] of Object.entries(services)) {
+    assert.match(service.image ?? '', /:[^:/]+$/, `${name} names a tag`);
+    assert.doesNotMatch(service.image ?? '', /:latest$/, `${name} is pinned, not :latest`);
+  }
+});
+
+test('init fills the slot name the local stack uses by default', () => {
+  assert.equal(services.init?.environment?.SLOT_NAME, defaults.SLOT_NAME);
+});

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnectClient } from '../../src/service/cdc/connect-client.ts';
 import { waitForConnectorRunning } from '../../src/service/cdc/ensure-connector.ts';
 import { dropReplicationSlot, slotStatus } from '../../src/service/cdc/replication-slot.ts';
 import type { TopicReader } from '../../src/service/kafka/topic-reader.ts';
-import { waitFor } from '../../src/tooling/stack/wait-for.ts';
+import { waitFor } from '../../src/service/wait-for.ts';
 import { config, insertRow, newRow, openPool, readEvents } from './cdc-support.ts';
 import { openWhenCreated, throwawayConnector } from './throwaway-connector.ts';
 
@@ -24,11 +23,17 @@ test('a row committed while the replication slot was lost is delivered by a new 
     await client.putConfig(name, connector.config);
     await waitForConnectorRunning(client, name, { timeoutMs: 120_000 });
     const before = newRow();
+    const lsnBefore = await currentLsn();
     await insertRow(pool, before);
     reader = await openWhenCreated(connector.topic);
     await readEvents(reader, [before.id]);
-    // Offsets are flushed every second (offset.flush.interval.ms): let the streamed row's be stored.
-    await sleep(3_000);
+    // A lost slot only matters to a connector that has an offset to resume from: wait until the
+    // streamed row's position is committed (offset.flush.interval.ms), as it would be in production.
+    await waitFor(async () => ((await client.getOffsets(name))?.some((entry) => Number(entry.offset.lsn) > lsnBefore) ? true : undefined), {
+      what: `the connector's committed offset past LSN ${lsnBefore}`,
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
 
     const stopped = await fetch(new URL(`/connectors/${name}/stop`, config.CONNECT_URL), { method: 'PUT' });
     assert.ok(stopped.ok, `stop answered ${stopped.status}`);
@@ -47,3 +52,9 @@ test('a row committed while the replication slot was lost is delivered by a new 
     await connector.remove();
   }
 });
+
+/** The server's WAL insert position as a number, comparable with the lsn Debezium stores in its offsets. */
+async function currentLsn(): Promise<number> {
+  const { rows } = await pool.query<{ lsn: string }>("select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::text as lsn");
+  return Number(rows[0]!.lsn);
+}

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createConnectClient } from '../../src/service/cdc/connect-client.ts';
 import { type ConnectorConfig, loadConnectorConfig } from '../../src/service/cdc/connector-config.ts';
 import { dropReplicationSlot } from '../../src/service/cdc/replication-slot.ts';
 import { createKafka } from '../../src/service/kafka/client.ts';
 import { openTopicReader, type TopicReader } from '../../src/service/kafka/topic-reader.ts';
+import { waitFor } from '../../src/service/wait-for.ts';
 import { config } from './cdc-support.ts';
 
 export interface ThrowawayConnector {
@@ -20,7 +20,7 @@ export interface ThrowawayConnector {
  */
 export async function throwawayConnector(label: string): Promise<ThrowawayConnector> {
   const suffix = randomUUID().replaceAll('-', '').slice(0, 12);
-  const base = await loadConnectorConfig(config.DATABASE_URL);
+  const base = await loadConnectorConfig(config);
   const connectorConfig = { ...base, name: `outbox-${label}-${suffix}`, 'slot.name': `outbox_${label}_${suffix}`, 'topic.prefix': `dbz${label}${suffix}` };
   const topic = `${connectorConfig['topic.prefix']}.public.outbox_events`;
   const client = createConnectClient(config.CONNECT_URL);
@@ -38,16 +38,8 @@ export async function throwawayConnector(label: string): Promise<ThrowawayConnec
 }
 
 /** Connect creates a connector's topic with its first record; until then there is none to read. */
-export async function openWhenCreated(topic: string, timeoutMs = 60_000): Promise<TopicReader> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await openTopicReader({ brokers: config.KAFKA_BROKERS, topic, from: 'beginning' });
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(500);
-    }
-  }
+export function openWhenCreated(topic: string, timeoutMs = 60_000): Promise<TopicReader> {
+  return waitFor(() => openTopicReader({ brokers: config.KAFKA_BROKERS, topic, from: 'beginning' }), { what: `topic ${topic} created`, timeoutMs });
 }
 
 async function deleteTopics(topics: string[]): Promise<void> {

@@ -9,7 +9,7 @@ import { type Admin, createKafka } from '../../src/service/kafka/client.ts';
 import { openTopicReader, readUntil, type TopicRecord } from '../../src/service/kafka/topic-reader.ts';
 import { ensureTopics, withAdmin as withKafkaAdmin } from '../../src/service/kafka/topics.ts';
 import { writeOutboxEvent } from '../../src/service/outbox/write-outbox-event.ts';
-import { eventually } from '../support/eventually.ts';
+import { waitFor } from '../../src/service/wait-for.ts';
 
 export const config: Config = loadConfig();
 const root = new URL('../../', import.meta.url);
@@ -98,14 +98,12 @@ async function commitAtEnd(admin: Admin, groupId: string, topic: string): Promis
  * table is shared); the inbox row under the test's own handler name is what only ours writes.
  */
 export async function handledAndSent(db: Db, testEnv: ConsumerTestEnv, registration: Registration, timeoutMs = 10_000, intervalMs = 50): Promise<void> {
-  await eventually(
-    `event ${registration.eventId} handled and its notification SENT`,
+  await waitFor(
     async () => {
       if ((await inboxCount(db, testEnv.inboxHandler, [registration.eventId])) !== 1) return undefined;
       return (await notificationStatuses(db, [registration.notificationId])).get(registration.notificationId)?.status === 'SENT' ? true : undefined;
     },
-    timeoutMs,
-    intervalMs,
+    { what: `event ${registration.eventId} handled and its notification SENT`, timeoutMs: timeoutMs, intervalMs: intervalMs },
   );
 }
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { Db } from '../../src/service/db/database.ts';
+import { waitFor } from '../../src/service/wait-for.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { eventually } from '../support/eventually.ts';
 import {
   type ConsumerProcess,
   type ConsumerTestEnv,
@@ -64,8 +64,7 @@ describe('kafka-consumer: kill -9 in the middle of a stream', () => {
       }
     })();
 
-    const handledBeforeKill = await eventually(
-      'some events to be handled before the kill',
+    const handledBeforeKill = await waitFor(
       async () => {
         const handled = await inboxCount(
           db,
@@ -74,8 +73,7 @@ describe('kafka-consumer: kill -9 in the middle of a stream', () => {
         );
         return handled >= 80 ? handled : undefined;
       },
-      30_000,
-      10,
+      { what: 'some events to be handled before the kill', timeoutMs: 30_000, intervalMs: 10 },
     );
     const heldEvents = registrations.slice(held.from, held.to).map((r) => r.eventId);
     const heldPending = heldEvents.length - (await inboxCount(db, testEnv.inboxHandler, heldEvents));
@@ -97,12 +95,11 @@ describe('kafka-consumer: kill -9 in the middle of a stream', () => {
     const ids = registrations.map((r) => r.notificationId);
     const eventIds = registrations.map((r) => r.eventId);
     // The inbox rows under the test's own handler name: only this consumer writes them.
-    await eventually(
-      `all ${total} events to be handled`,
-      async () => ((await inboxCount(db, testEnv.inboxHandler, eventIds)) === total ? true : undefined),
-      60_000,
-      100,
-    );
+    await waitFor(async () => ((await inboxCount(db, testEnv.inboxHandler, eventIds)) === total ? true : undefined), {
+      what: `all ${total} events to be handled`,
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
     const allSentMs = Date.now() - started;
     assert.equal(await inboxCount(db, testEnv.inboxHandler, eventIds), total, 'one inbox row per event');
     const statuses = await notificationStatuses(db, ids);

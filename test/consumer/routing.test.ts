@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import type { Db } from '../../src/service/db/database.ts';
 import { createKafka } from '../../src/service/kafka/client.ts';
 import type { TopicRecord } from '../../src/service/kafka/topic-reader.ts';
+import { waitFor } from '../../src/service/wait-for.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { eventually } from '../support/eventually.ts';
 import {
   type ConsumerProcess,
   type ConsumerTestEnv,
@@ -156,7 +156,7 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
 
   it('delivers a notification whose row becomes visible only after its record arrived', async () => {
     // The window between a commit reaching the WAL (and so Debezium) and becoming visible to new
-    // snapshots, widened to 300 ms: the record is there before the row is.
+    // snapshots, widened to a whole retry: the record is there before the row is.
     const eventId = randomUUID();
     const userId = randomUUID();
     const notificationId = randomUUID();
@@ -169,16 +169,22 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
     } finally {
       await producer.disconnect();
     }
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The row appears only once the handler has looked for it and scheduled a retry: the retry path is what delivers it.
+    const retried = await consumer.waitForLog(
+      'a NOTIFICATION_NOT_FOUND retry of the early record',
+      (line) => line.msg === 'retrying record' && line.code === 'NOTIFICATION_NOT_FOUND' && JSON.stringify(line.err ?? '').includes(notificationId),
+      15_000,
+    );
+    assert.equal(retried.attempt, 1);
     await db.transaction().execute(async (trx) => {
       await trx.insertInto('users').values({ id: userId, email, password_hash: 'x' }).execute();
       await trx.insertInto('notifications').values({ id: notificationId, user_id: userId, type: 'USER_REGISTRATION', message: 'welcome' }).execute();
     });
-    await eventually(
-      'the late notification to be SENT',
-      async () => ((await notificationStatuses(db, [notificationId])).get(notificationId)?.status === 'SENT' ? true : undefined),
-      15_000,
-    );
+    await waitFor(async () => ((await notificationStatuses(db, [notificationId])).get(notificationId)?.status === 'SENT' ? true : undefined), {
+      what: 'the late notification to be SENT',
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
     assert.equal(await inboxCount(db, testEnv.inboxHandler, [eventId]), 1);
     const dead = await readWholeTopic(testEnv.dlqTopic);
     assert.equal(dead.filter((r) => r.headers['event-id'] === eventId).length, 0, 'nothing dead-lettered');

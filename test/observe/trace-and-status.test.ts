@@ -9,10 +9,10 @@ import { loadConfig } from '../../src/service/config.ts';
 import type { Db } from '../../src/service/db/database.ts';
 import { hashPassword } from '../../src/service/users/password-hash.ts';
 import { registerUser } from '../../src/service/users/register-user.ts';
+import { waitFor } from '../../src/service/wait-for.ts';
 import type { TraceFacts, TraceReport } from '../../src/tooling/observe/trace-verdict.ts';
 import { runCli } from '../support/cli.ts';
 import { openTestDatabase, uniqueEmail } from '../support/database.ts';
-import { eventually } from '../support/eventually.ts';
 
 const config = loadConfig();
 const connect = createConnectClient(config.CONNECT_URL);
@@ -22,9 +22,9 @@ let slotName: string;
 
 before(async () => {
   db = await openTestDatabase();
-  const connector = await loadConnectorConfig(config.DATABASE_URL);
+  const connector = await loadConnectorConfig(config);
   connectorName = connector.name;
-  slotName = connector['slot.name']!;
+  slotName = config.SLOT_NAME;
 });
 after(async () => {
   await db.destroy();
@@ -43,10 +43,13 @@ async function connectorState(): Promise<string | undefined> {
 describe('cli trace against the running pipeline', () => {
   test('a registered user is traced to DELIVERED, with a latency for every hop', async () => {
     const user = await registerUser({ db, hashPassword: (p) => hashPassword(p, 10) }, { email: uniqueEmail('trace'), password: 'correct horse battery' });
-    const [result] = await eventually('the event to be delivered', async () => {
-      const traced = await trace(user.id);
-      return traced[0]?.report.verdict === 'delivered' ? traced : undefined;
-    });
+    const [result] = await waitFor(
+      async () => {
+        const traced = await trace(user.id);
+        return traced[0]?.report.verdict === 'delivered' ? traced : undefined;
+      },
+      { what: 'the event to be delivered', timeoutMs: 15_000, intervalMs: 100 },
+    );
     assert.equal(result!.facts.event.id, user.eventId);
     assert.equal(result!.facts.notification?.status, 'SENT');
     for (const hop of result!.report.hops) assert.equal(typeof hop.ms, 'number', hop.name);
@@ -61,10 +64,13 @@ describe('cli trace against the running pipeline', () => {
       .insertInto('outbox_events')
       .values({ id: eventId, aggregate_type: 'User', aggregate_id: randomUUID(), event_type: 'UserDeleted', payload: '{}' })
       .execute();
-    const [result] = await eventually('the event to be dead-lettered', async () => {
-      const traced = await trace(eventId);
-      return traced[0]?.report.verdict === 'dead-lettered' ? traced : undefined;
-    });
+    const [result] = await waitFor(
+      async () => {
+        const traced = await trace(eventId);
+        return traced[0]?.report.verdict === 'dead-lettered' ? traced : undefined;
+      },
+      { what: 'the event to be dead-lettered', timeoutMs: 15_000, intervalMs: 100 },
+    );
     assert.equal(result!.facts.deadLetter?.stage, 'route');
     assert.equal(result!.facts.deadLetter?.errorCode, 'UNKNOWN_EVENT_TYPE');
     assert.match(result!.report.reason, /UNKNOWN_EVENT_TYPE/);
@@ -83,13 +89,17 @@ describe('with the connector stopped', () => {
     const stop = await fetch(new URL(`/connectors/${connectorName}/stop`, config.CONNECT_URL), { method: 'PUT' });
     assert.ok(stop.ok, `stop answered ${stop.status}`);
     try {
-      await eventually('the connector to stop', async () => ((await connectorState()) === 'STOPPED' ? true : undefined), 30_000);
+      await waitFor(async () => ((await connectorState()) === 'STOPPED' ? true : undefined), {
+        what: 'the connector to stop',
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      });
       // Connect says STOPPED before the task has let go of the slot; until then it may still capture.
-      await eventually(
-        'the replication slot to be released',
-        async () => ((await slotStatus(config.DATABASE_URL, slotName))?.active === false ? true : undefined),
-        30_000,
-      );
+      await waitFor(async () => ((await slotStatus(config.DATABASE_URL, slotName))?.active === false ? true : undefined), {
+        what: 'the replication slot to be released',
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      });
       const user = await registerUser(
         { db, hashPassword: (p) => hashPassword(p, 10) },
         { email: uniqueEmail('uncaptured'), password: 'correct horse battery' },
@@ -105,16 +115,19 @@ describe('with the connector stopped', () => {
     } finally {
       const resume = await fetch(new URL(`/connectors/${connectorName}/resume`, config.CONNECT_URL), { method: 'PUT' });
       assert.ok(resume.ok, `resume answered ${resume.status}`);
-      await eventually(
-        'the connector to run again',
+      await waitFor(
         async () => {
           const status = await connect.getStatus(connectorName);
           return status?.connector.state === 'RUNNING' && status.tasks.every((t) => t.state === 'RUNNING') && status.tasks.length > 0 ? true : undefined;
         },
-        60_000,
+        { what: 'the connector to run again', timeoutMs: 60_000, intervalMs: 100 },
       );
     }
-    await eventually('status to be healthy again', async () => ((await runCli(['status'])).code === 0 ? true : undefined), 60_000, 1_000);
+    await waitFor(async () => ((await runCli(['status'])).code === 0 ? true : undefined), {
+      what: 'status to be healthy again',
+      timeoutMs: 60_000,
+      intervalMs: 1_000,
+    });
   });
 });
 
@@ -122,13 +135,12 @@ test('the outbox rows written while the connector was stopped are all captured a
   const { rows } = await sql<{ id: string }>`select id from outbox_events where payload->>'email' like 'uncaptured-%' order by created_at desc limit 1`.execute(
     db,
   );
-  const [result] = await eventually(
-    'the row to be captured',
+  const [result] = await waitFor(
     async () => {
       const traced = await trace(rows[0]!.id);
       return traced[0]?.facts.cdc !== null ? traced : undefined;
     },
-    30_000,
+    { what: 'the row to be captured', timeoutMs: 30_000, intervalMs: 100 },
   );
   assert.notEqual(result!.report.verdict, 'not yet captured');
 });

@@ -3,7 +3,8 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { configSchema } from '../../src/service/config.ts';
+import { configSchema, loadConfig } from '../../src/service/config.ts';
+import { waitFor } from '../../src/service/wait-for.ts';
 import { uniqueEmail } from '../support/database.ts';
 
 const run = promisify(execFile);
@@ -57,19 +58,25 @@ describe('the quick start, run as written', () => {
       lines.filter((line) => line.startsWith('make ')),
       ['make up', 'make test', 'make down'],
     );
-    // `make up` already ran (the suite runs inside the stack); `make test` is this very run.
-    const post = lines.find((line) => line.startsWith('curl -s -X POST'))!;
+    // `make up` already ran (the suite runs inside the stack); `make test` is this very run, on the
+    // test stack's own api-server, whose address replaces the README's default one.
+    const { HOST, PORT } = loadConfig();
+    const onTestStack = (line: string) => line.replaceAll('http://127.0.0.1:5001', `http://${HOST}:${PORT}`);
+    const post = onTestStack(lines.find((line) => line.startsWith('curl -s -X POST'))!);
     const email = uniqueEmail('readme');
     const created = await run('bash', ['-c', post.replace('ada@example.com', email)]);
     const { id } = JSON.parse(created.stdout) as { id: string };
     assert.match(id, /^[0-9a-f-]{36}$/);
 
-    const get = lines.find((line) => line.startsWith('curl -s http'))!.replace('<id>', id);
+    const get = onTestStack(lines.find((line) => line.startsWith('curl -s http'))!.replace('<id>', id));
     let user: { email: string; welcomeNotification: { status: string } } | undefined;
-    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
-      user = JSON.parse((await run('bash', ['-c', get])).stdout);
-      if (user?.welcomeNotification.status === 'SENT') break;
-    }
+    await waitFor(
+      async () => {
+        user = JSON.parse((await run('bash', ['-c', get])).stdout);
+        return user?.welcomeNotification.status === 'SENT';
+      },
+      { what: 'the welcome notification SENT', timeoutMs: 15_000, intervalMs: 200 },
+    );
     assert.equal(user?.email, email);
     assert.equal(user?.welcomeNotification.status, 'SENT');
 

@@ -9,6 +9,11 @@ export interface ConnectorStatus {
   type?: string;
 }
 
+export interface ConnectorOffset {
+  partition: Record<string, unknown>;
+  offset: Record<string, unknown>;
+}
+
 export interface ConnectClient {
   readonly baseUrl: string;
   listConnectors(): Promise<string[]>;
@@ -20,6 +25,8 @@ export interface ConnectClient {
   restart(name: string, options?: { includeTasks?: boolean; onlyFailed?: boolean }): Promise<void>;
   /** true when it existed. */
   deleteConnector(name: string): Promise<boolean>;
+  /** The source offsets Connect committed for the connector (Debezium's: lsn, txId, ts_usec); undefined when it does not exist. */
+  getOffsets(name: string): Promise<ConnectorOffset[] | undefined>;
 }
 
 /**
@@ -72,6 +79,10 @@ export function createConnectClient(baseUrl: string, { timeoutMs = 15_000 }: { t
     },
     async restart(name, { includeTasks = true, onlyFailed = true } = {}) {
       await request('POST', `${connectorPath(name)}/restart?includeTasks=${includeTasks}&onlyFailed=${onlyFailed}`);
+    },
+    async getOffsets(name) {
+      const { status, json } = await request('GET', `${connectorPath(name)}/offsets`);
+      return status === 404 ? undefined : ((json as { offsets?: ConnectorOffset[] } | undefined)?.offsets ?? []);
     },
     async deleteConnector(name) {
       const { status } = await request('DELETE', connectorPath(name));

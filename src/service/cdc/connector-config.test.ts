@@ -6,7 +6,7 @@ import { connectorConfigFile, databaseSettings, renderConnectorConfig } from './
 const template = readFileSync(connectorConfigFile, 'utf8');
 
 test('database settings come from DATABASE_URL', () => {
-  const config = renderConnectorConfig(template, 'postgres://app:s3cr%22t@db.internal:6543/outbox');
+  const config = renderConnectorConfig(template, { DATABASE_URL: 'postgres://app:s3cr%22t@db.internal:6543/outbox', SLOT_NAME: 'outbox_slot' });
   assert.equal(config['database.hostname'], 'db.internal');
   assert.equal(config['database.port'], '6543');
   assert.equal(config['database.user'], 'app');
@@ -27,8 +27,9 @@ test('defaults for port and user, and a URL without a database is refused', () =
 });
 
 test('connector.json keeps the outbox contract', () => {
-  const config = renderConnectorConfig(template, 'postgres://postgres@127.0.0.1:5432/outbox');
+  const config = renderConnectorConfig(template, { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/outbox', SLOT_NAME: 'other_slot' });
   assert.equal(config['plugin.name'], 'pgoutput');
+  assert.equal(config['slot.name'], 'other_slot', 'the slot name comes from SLOT_NAME');
   assert.equal(`${config['topic.prefix']}.${config['table.include.list']}`, 'dbz.public.outbox_events');
   assert.equal(config['message.key.columns'], 'public.outbox_events:aggregate_id');
   assert.equal(config['tombstones.on.delete'], 'false');

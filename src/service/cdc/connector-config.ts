@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
 import { debeziumDir } from '../project-paths.ts';
 import { renderTemplate } from '../render-template.ts';
@@ -26,9 +27,12 @@ export function databaseSettings(databaseUrl: string): Record<string, string> {
   };
 }
 
-/** Fills the {{DATABASE_*}} placeholders of the connector.json text; values are JSON-escaped. */
-export function renderConnectorConfig(template: string, databaseUrl: string): ConnectorConfig {
-  const escaped = Object.fromEntries(Object.entries(databaseSettings(databaseUrl)).map(([key, value]) => [key, JSON.stringify(value).slice(1, -1)]));
+export type ConnectorSettings = Pick<Config, 'DATABASE_URL' | 'SLOT_NAME'>;
+
+/** Fills the {{DATABASE_*}} and {{SLOT_NAME}} placeholders of the connector.json text; values are JSON-escaped. */
+export function renderConnectorConfig(template: string, { DATABASE_URL, SLOT_NAME }: ConnectorSettings): ConnectorConfig {
+  const values = { ...databaseSettings(DATABASE_URL), SLOT_NAME };
+  const escaped = Object.fromEntries(Object.entries(values).map(([key, value]) => [key, JSON.stringify(value).slice(1, -1)]));
   const parsed: unknown = JSON.parse(renderTemplate(template, escaped));
   if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { name?: unknown }).name !== 'string') {
     throw new AppError('CONFIG_INVALID', `${connectorConfigFile} must be a flat JSON object with a "name"`);
@@ -39,6 +43,6 @@ export function renderConnectorConfig(template: string, databaseUrl: string): Co
   return parsed as ConnectorConfig;
 }
 
-export async function loadConnectorConfig(databaseUrl: string): Promise<ConnectorConfig> {
-  return renderConnectorConfig(await readFile(connectorConfigFile, 'utf8'), databaseUrl);
+export async function loadConnectorConfig(settings: ConnectorSettings): Promise<ConnectorConfig> {
+  return renderConnectorConfig(await readFile(connectorConfigFile, 'utf8'), settings);
 }

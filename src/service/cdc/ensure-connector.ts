@@ -1,4 +1,5 @@
-import { AppError } from '../errors.ts';
+import { AppError, isAppError } from '../errors.ts';
+import { waitFor } from '../wait-for.ts';
 import type { ConnectClient, ConnectorStatus } from './connect-client.ts';
 import type { ConnectorConfig } from './connector-config.ts';
 
@@ -55,30 +56,26 @@ export async function waitForConnectorRunning(
   name: string,
   { timeoutMs = 120_000, onProgress }: { timeoutMs?: number; onProgress?: (status: string) => void } = {},
 ): Promise<ConnectorStatus> {
-  const started = Date.now();
-  let lastReport = started;
-  for (;;) {
-    const status = await client.getStatus(name).catch((error: unknown) => {
-      if (error instanceof AppError && error.code === 'CONNECT_UNAVAILABLE') return undefined;
-      throw error;
-    });
-    if (isRunning(status)) return status as ConnectorStatus;
-    const reason = status === undefined ? undefined : failureReason(status);
-    if (reason !== undefined) {
-      throw new AppError('CONNECTOR_FAILED', `connector ${name} failed: ${reason} (full trace: cli connector status; log: .stack/logs/connect.log)`, {
-        details: status,
-      });
-    }
-    if (Date.now() - started > timeoutMs) {
-      throw new AppError(
-        'TIMEOUT',
-        `connector ${name} not RUNNING after ${timeoutMs / 1000} s (${status === undefined ? 'no status' : describeStatus(status)}): see the Connect log`,
-      );
-    }
-    if (onProgress !== undefined && Date.now() - lastReport >= 5_000) {
-      lastReport = Date.now();
-      onProgress(status === undefined ? 'waiting for Connect to report a status' : describeStatus(status));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  let last: ConnectorStatus | undefined;
+  const seen = () => (last === undefined ? 'waiting for Connect to report a status' : describeStatus(last));
+  return waitFor(
+    async () => {
+      last = await client.getStatus(name);
+      if (isRunning(last)) return last;
+      const reason = last === undefined ? undefined : failureReason(last);
+      if (reason !== undefined) {
+        throw new AppError('CONNECTOR_FAILED', `connector ${name} failed: ${reason} (full trace: cli connector status; log: the connect log under STACK_DIR)`, {
+          details: last,
+        });
+      }
+      return undefined;
+    },
+    {
+      what: `connector ${name} RUNNING`,
+      timeoutMs,
+      failOn: (error) => isAppError(error) && error.code === 'CONNECTOR_FAILED',
+      onProgress: () => onProgress?.(seen()),
+      hint: () => `${seen()}; see the Connect log`,
+    },
+  );
 }

@@ -13,7 +13,7 @@ export interface RegisterResult {
 /** connector.json, filled from DATABASE_URL, applied idempotently and waited for until it runs. */
 export async function registerConnector(config: Config, { report = (_line: string) => {}, timeoutMs = 120_000 } = {}): Promise<RegisterResult> {
   const client = createConnectClient(config.CONNECT_URL);
-  const connectorConfig = await loadConnectorConfig(config.DATABASE_URL);
+  const connectorConfig = await loadConnectorConfig(config);
   const outcome = await ensureConnector(client, connectorConfig);
   report(`connector ${connectorConfig.name}: ${outcome}; waiting until it and its task are RUNNING`);
   const started = Date.now();

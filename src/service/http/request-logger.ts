@@ -8,6 +8,8 @@ export function requestLogger(logger: Logger): MiddlewareHandler<AppEnv> {
     const started = performance.now();
     const child = logger.child({ requestId: c.get('requestId') });
     c.set('logger', child);
+    // At debug level, when a request arrives too: a slow request then shows before it completes.
+    child.debug({ method: c.req.method, path: c.req.path }, 'request started');
     await next();
     child.info({ method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round(performance.now() - started) }, 'request');
   };

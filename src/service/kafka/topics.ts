@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
 import { AppError } from '../errors.ts';
+import { waitFor } from '../wait-for.ts';
 import type { Admin } from './client.ts';
 
 export interface TopicSpec {
@@ -51,16 +52,8 @@ export async function describeTopics(admin: Admin, topics: readonly string[], ti
  * A topic just created is not in the metadata of every broker at once; asking right away answers
  * "unknown topic". Retry until it is visible instead of failing a fresh `stack up`.
  */
-async function describeTopicsOnceVisible(admin: Admin, topics: readonly string[], timeoutMs: number): Promise<Map<string, number>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await describeTopics(admin, topics, timeoutMs);
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+function describeTopicsOnceVisible(admin: Admin, topics: readonly string[], timeoutMs: number): Promise<Map<string, number>> {
+  return waitFor(() => describeTopics(admin, topics, timeoutMs), { what: `topics ${topics.join(', ')} visible in the metadata`, timeoutMs, intervalMs: 250 });
 }
 
 /** Runs `use` with a connected admin client, turning a broker that does not answer into KAFKA_UNAVAILABLE. */

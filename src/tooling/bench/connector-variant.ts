@@ -57,7 +57,7 @@ export async function startConnectorVariant(
 ): Promise<ConnectorVariant> {
   const { config, admin, db, progress, tag } = context;
   const connect = createConnectClient(config.CONNECT_URL);
-  const mainName = (await loadConnectorConfig(config.DATABASE_URL)).name;
+  const mainName = (await loadConnectorConfig(config)).name;
   const live = await connect.getConfig(mainName);
   if (live === undefined) throw new AppError('CONNECTOR_FAILED', `connector ${mainName} is not registered: make up`);
   const name = `bench-variant-${tag}`;

@@ -7,6 +7,7 @@ import type { Config } from '../../service/config.ts';
 import { AppError } from '../../service/errors.ts';
 import type { Admin } from '../../service/kafka/client.ts';
 import { partitionLags, totalLag } from '../../service/kafka/partition-lag.ts';
+import { waitFor } from '../../service/wait-for.ts';
 
 export interface ConsumerHandle {
   /** True when the bench started its own `cli kafka-consumer` because none was running. */
@@ -72,23 +73,24 @@ export async function waitForCaughtUp(
   config: Config,
   { progress, timeoutMs = 180_000 }: { progress: (message: string) => void; timeoutMs?: number },
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let lastReport = 0;
-  for (;;) {
-    const lags = (
-      await Promise.all([
-        partitionLags(admin, config.ROUTER_GROUP_ID, config.CDC_TOPIC),
-        partitionLags(admin, config.NOTIFIER_GROUP_ID, config.USER_REGISTRATION_TOPIC),
-      ])
-    ).map(totalLag);
-    if (lags.every((lag) => lag === 0)) return;
-    if (Date.now() > deadline) throw new AppError('TIMEOUT', `the consumer groups still lag (${lags.join(', ')} records) after ${timeoutMs / 1000} s`);
-    if (Date.now() - lastReport > 5_000) {
-      lastReport = Date.now();
-      progress(`kafka-consumer: catching up before measuring (lag router ${lags[0]}, notifier ${lags[1]})`);
-    }
-    await delay(500);
-  }
+  let lags: number[] = [];
+  await waitFor(
+    async () => {
+      lags = (
+        await Promise.all([
+          partitionLags(admin, config.ROUTER_GROUP_ID, config.CDC_TOPIC),
+          partitionLags(admin, config.NOTIFIER_GROUP_ID, config.USER_REGISTRATION_TOPIC),
+        ])
+      ).map(totalLag);
+      return lags.every((lag) => lag === 0);
+    },
+    {
+      what: 'the consumer groups caught up',
+      timeoutMs,
+      onProgress: () => progress(`kafka-consumer: catching up before measuring (lag router ${lags[0]}, notifier ${lags[1]})`),
+      hint: () => `they still lag (${lags.join(', ')} records)`,
+    },
+  );
 }
 
 async function groupsHaveMembers(admin: Admin, groups: string[]): Promise<boolean> {

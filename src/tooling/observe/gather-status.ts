@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { ConnectClient } from '../../service/cdc/connect-client.ts';
-import { slotStatus } from '../../service/cdc/replication-slot.ts';
+import { databaseSlots, type SlotStatus } from '../../service/cdc/replication-slot.ts';
 import type { Config } from '../../service/config.ts';
 import type { Db } from '../../service/db/database.ts';
 import { type Admin, createKafka } from '../../service/kafka/client.ts';
@@ -18,7 +18,7 @@ export interface StatusDeps {
 
 /** Asks every part at once; a part that does not answer is reported with its error, not thrown. */
 export async function gatherStatus({ db, config, connect, connectorName, slotName }: StatusDeps): Promise<PipelineSnapshot> {
-  const [database, connector, slot, kafkaParts] = await Promise.all([
+  const [database, connector, slots, kafkaParts] = await Promise.all([
     sql`select 1`.execute(db).then(
       () => ({ reachable: true }),
       (error: Error) => ({ reachable: false, error: error.message }),
@@ -30,12 +30,9 @@ export async function gatherStatus({ db, config, connect, connectorName, slotNam
           : { name: connectorName, state: status.connector.state, tasks: status.tasks },
       (error: Error) => ({ name: connectorName, error: error.message }),
     ),
-    slotStatus(config.DATABASE_URL, slotName).then(
-      (status) =>
-        status === undefined
-          ? { name: slotName, error: 'does not exist: the connector has not started yet' }
-          : { name: slotName, active: status.active, retainedBytes: status.retainedBytes },
-      (error: Error) => ({ name: slotName, error: error.message }),
+    databaseSlots(config.DATABASE_URL).then(
+      (found) => ({ found }),
+      (error: Error) => ({ error: error.message }),
     ),
     withAdmin(
       () => createKafka(config).admin(),
@@ -49,7 +46,14 @@ export async function gatherStatus({ db, config, connect, connectorName, slotNam
       deadLetter: { topic: config.DLQ_TOPIC, error: error.message },
     })),
   ]);
-  return { database, connector, slot, ...kafkaParts };
+  if ('error' in slots) return { database, connector, slot: { name: slotName, error: slots.error }, otherSlots: [], ...kafkaParts };
+  const own = slots.found.find((s) => s.slotName === slotName);
+  const slot = own === undefined ? { name: slotName, error: 'does not exist: the connector has not started yet' } : describeSlot(own);
+  return { database, connector, slot, otherSlots: slots.found.filter((s) => s !== own).map(describeSlot), ...kafkaParts };
+}
+
+function describeSlot({ slotName, active, retainedBytes }: SlotStatus): { name: string; active: boolean; retainedBytes: number } {
+  return { name: slotName, active, retainedBytes };
 }
 
 async function kafkaStatus(admin: Admin, config: Config): Promise<Pick<PipelineSnapshot, 'groups' | 'deadLetter'>> {

@@ -6,6 +6,7 @@ const healthy: PipelineSnapshot = {
   database: { reachable: true },
   connector: { name: 'outbox-connector', state: 'RUNNING', tasks: [{ id: 0, state: 'RUNNING' }] },
   slot: { name: 'outbox_slot', active: true, retainedBytes: 1_024 },
+  otherSlots: [],
   groups: [{ groupId: 'outbox-router', topic: 'dbz.public.outbox_events', partitions: [{ partition: 0, committed: 10, high: 10, lag: 0 }] }],
   deadLetter: { topic: 'dlq', depth: 0 },
 };
@@ -42,4 +43,13 @@ test('lag and dead letters are warnings, not failures', () => {
   assert.equal(verdict.healthy, true);
   assert.equal(verdict.warnings.length, 2);
   assert.match(verdict.warnings[0]!, /4 record\(s\) behind/);
+});
+
+test("an inactive slot other than the connector's is a warning naming how to drop it", () => {
+  const verdict = evaluateStatus({ ...healthy, otherSlots: [{ name: 'outbox_first_ab12', active: false, retainedBytes: 51_000_000 }] }, limits);
+  assert.equal(verdict.healthy, true);
+  assert.equal(verdict.warnings.length, 1);
+  assert.match(verdict.warnings[0]!, /outbox_first_ab12 is inactive and holds 51000000 bytes/);
+  assert.match(verdict.warnings[0]!, /pg_drop_replication_slot\('outbox_first_ab12'\)/);
+  assert.deepEqual(evaluateStatus({ ...healthy, otherSlots: [{ name: 'busy', active: true, retainedBytes: 0 }] }, limits).warnings, []);
 });

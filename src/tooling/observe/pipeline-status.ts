@@ -3,6 +3,8 @@ export interface PipelineSnapshot {
   database: { reachable: boolean; error?: string };
   connector: { name: string; state: string; tasks: Array<{ id: number; state: string; trace?: string }> } | { name: string; error: string };
   slot: { name: string; active: boolean; retainedBytes: number } | { name: string; error: string };
+  /** The database's other logical slots (a test's, a removed connector's): each holds WAL while nobody reads it. */
+  otherSlots: Array<{ name: string; active: boolean; retainedBytes: number }>;
   groups: Array<
     | { groupId: string; topic: string; partitions: Array<{ partition: number; committed: number | null; high: number; lag: number }> }
     | { groupId: string; topic: string; error: string }
@@ -39,6 +41,11 @@ export function evaluateStatus(snapshot: PipelineSnapshot, { maxSlotLagBytes }: 
     if (slot.retainedBytes > maxSlotLagBytes)
       problems.push(`replication slot ${slot.name} holds ${slot.retainedBytes} bytes of WAL (limit ${maxSlotLagBytes})`);
   }
+  for (const other of snapshot.otherSlots.filter((s) => !s.active)) {
+    warnings.push(
+      `replication slot ${other.name} is inactive and holds ${other.retainedBytes} bytes of WAL, growing while nobody reads it; if no connector needs it: select pg_drop_replication_slot('${other.name}')`,
+    );
+  }
   for (const group of snapshot.groups) {
     if ('error' in group) problems.push(`group ${group.groupId} on ${group.topic}: ${group.error}`);
     else {
@@ -65,6 +72,7 @@ export function formatStatus(snapshot: PipelineSnapshot, verdict: StatusVerdict)
     'error' in slot
       ? `slot            ${slot.name}: ${slot.error}`
       : `slot            ${slot.name} ${slot.active ? 'active' : 'INACTIVE'}, ${slot.retainedBytes} bytes of WAL behind`,
+    ...snapshot.otherSlots.map((other) => `other slot      ${other.name} ${other.active ? 'active' : 'INACTIVE'}, ${other.retainedBytes} bytes of WAL behind`),
     ...snapshot.groups.map((group) =>
       'error' in group
         ? `group           ${group.groupId} on ${group.topic}: ${group.error}`

@@ -1,12 +1,13 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { brokerList } from '../../service/kafka/client.ts';
 import { debeziumDir } from '../../service/project-paths.ts';
 import { renderTemplate } from '../../service/render-template.ts';
 import { answersHttp, canConnect } from './health-checks.ts';
 import { javaBinary } from './java.ts';
 import { formatKafkaStorageOnce } from './kafka-storage.ts';
 import type { StackPaths } from './paths.ts';
-import type { StackProcess } from './stack-process.ts';
+import type { StackContext, StackProcess } from './stack-process.ts';
 
 const log4jConfig = path.join(debeziumDir, 'log4j2.properties');
 const classpath = (paths: StackPaths) => `${paths.jars}/*`;
@@ -22,18 +23,51 @@ async function renderInto(template: string, target: string, values: Record<strin
   await writeFile(target, renderTemplate(await readFile(path.join(debeziumDir, template), 'utf8'), values));
 }
 
+/** The port a local process listens on, taken from the address clients are configured with. */
+export function localPort(address: string, fallback: number): number {
+  const port = Number(new URL(address.includes('://') ? address : `tcp://${address}`).port);
+  return Number.isInteger(port) && port > 0 ? port : fallback;
+}
+
+export function kafkaPorts({ config }: StackContext): { broker: number; controller: number } {
+  return { broker: localPort(brokerList(config)[0] ?? '', 9092), controller: config.KAFKA_CONTROLLER_PORT };
+}
+
+export function connectPort({ config }: StackContext): number {
+  return localPort(config.CONNECT_URL, 8083);
+}
+
+/** The values the broker's and the worker's properties templates are filled with. */
+export function templateValues(context: StackContext): Record<string, string> {
+  const { broker, controller } = kafkaPorts(context);
+  return {
+    DATA_DIR: path.join(context.paths.data, 'kafka'),
+    KAFKA_PORT: String(broker),
+    CONTROLLER_PORT: String(controller),
+    KAFKA_BROKERS: context.config.KAFKA_BROKERS,
+    CONNECT_PORT: String(connectPort(context)),
+  };
+}
+
 export const kafkaProcess: StackProcess = {
   name: 'kafka',
-  describe: () => 'Kafka broker + KRaft controller: clients 127.0.0.1:9092, controller 127.0.0.1:9093',
-  ports: () => [9092, 9093],
-  async prepare({ paths }) {
-    const dataDir = path.join(paths.data, 'kafka');
-    await renderInto('server.properties', serverProperties(paths), { DATA_DIR: dataDir });
-    await formatKafkaStorageOnce({ java: javaBinary(), classpath: classpath(paths), dataDir, serverProperties: serverProperties(paths) });
+  describe: (context) => {
+    const { broker, controller } = kafkaPorts(context);
+    return `Kafka broker + KRaft controller: clients 127.0.0.1:${broker}, controller 127.0.0.1:${controller}`;
+  },
+  ports: (context) => {
+    const { broker, controller } = kafkaPorts(context);
+    return [broker, controller];
+  },
+  async prepare(context) {
+    const { paths } = context;
+    const values = templateValues(context);
+    await renderInto('server.properties', serverProperties(paths), values);
+    await formatKafkaStorageOnce({ java: javaBinary(), classpath: classpath(paths), dataDir: values.DATA_DIR!, serverProperties: serverProperties(paths) });
   },
   launch: ({ paths }) => ({ command: javaBinary(), args: [...jvmArgs('1g', paths), 'kafka.Kafka', serverProperties(paths)], cwd: paths.root }),
   marker: ({ paths }) => serverProperties(paths),
-  healthy: () => canConnect('127.0.0.1', 9092),
+  healthy: (context) => canConnect('127.0.0.1', kafkaPorts(context).broker),
   startTimeoutMs: 60_000,
   stopGraceMs: 30_000,
 };
@@ -41,9 +75,9 @@ export const kafkaProcess: StackProcess = {
 export const connectProcess: StackProcess = {
   name: 'connect',
   describe: ({ config }) => `Kafka Connect (distributed, with Debezium): REST ${config.CONNECT_URL}`,
-  ports: () => [8083],
-  async prepare({ paths }) {
-    await renderInto('connect-distributed.properties', workerProperties(paths), {});
+  ports: (context) => [connectPort(context)],
+  async prepare(context) {
+    await renderInto('connect-distributed.properties', workerProperties(context.paths), templateValues(context));
   },
   launch: ({ paths }) => ({
     command: javaBinary(),

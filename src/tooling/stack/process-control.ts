@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '../../service/wait-for.ts';
 
 export interface Launch {
   command: string;
@@ -66,19 +66,18 @@ export async function stopProcess(pidFile: string, marker: string, graceMs: numb
     await rm(pidFile, { force: true });
     return undefined;
   }
+  const exited = async () => (await runningPid(pidFile, marker)) === undefined;
   process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (Date.now() < deadline) {
-    if ((await runningPid(pidFile, marker)) === undefined) {
-      await rm(pidFile, { force: true });
-      return { pid, forced: false };
-    }
-    await sleep(200);
+  const forced = await waitFor(exited, { what: `pid ${pid} exiting after SIGTERM`, timeoutMs: graceMs, intervalMs: 200 }).then(
+    () => false,
+    () => true,
+  );
+  if (forced) {
+    process.kill(pid, 'SIGKILL');
+    await waitFor(exited, { what: `pid ${pid} gone after SIGKILL`, timeoutMs: 30_000, intervalMs: 100 });
   }
-  process.kill(pid, 'SIGKILL');
-  while ((await runningPid(pidFile, marker)) !== undefined) await sleep(100);
   await rm(pidFile, { force: true });
-  return { pid, forced: true };
+  return { pid, forced };
 }
 
 /** The last lines of a log, to quote in an error when a process died during startup. */

@@ -1,10 +1,10 @@
 import { AppError } from '../../service/errors.ts';
+import { waitFor } from '../../service/wait-for.ts';
 import { displayPath } from './paths.ts';
 import { assertPortsFree } from './preflight.ts';
 import { runningPid, type StopResult, startDetached, stopProcess, tailFile } from './process-control.ts';
 import { progress } from './progress.ts';
 import { logFile, pidFile, type StackContext, type StackProcess } from './stack-process.ts';
-import { waitFor } from './wait-for.ts';
 
 export function processPid(process: StackProcess, context: StackContext): Promise<number | undefined> {
   return runningPid(pidFile(process, context.paths), process.marker(context));

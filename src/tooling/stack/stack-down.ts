@@ -26,7 +26,8 @@ export async function stackClean(config: Config): Promise<void> {
   const paths = stackPaths(config);
   for (const folder of [paths.data, paths.conf, paths.pids, paths.logs]) await rm(folder, { recursive: true, force: true });
   progress(`removed ${displayPath(paths.data)}, ${displayPath(paths.conf)}, ${displayPath(paths.logs)}`);
-  const { name, 'slot.name': slotName = 'debezium' } = await loadConnectorConfig(config.DATABASE_URL);
+  const { name } = await loadConnectorConfig(config);
+  const slotName = config.SLOT_NAME;
   try {
     if (await dropReplicationSlot(config.DATABASE_URL, slotName)) progress(`dropped replication slot ${slotName} of connector ${name}`);
   } catch (error) {

@@ -20,7 +20,7 @@ export async function stackStatus(config: Config): Promise<{ lines: string[]; he
     const state = pid === undefined ? 'stopped' : answering ? `running (pid ${pid})` : `starting or unhealthy (pid ${pid})`;
     lines.push(`${process.name.padEnd(14)} ${state.padEnd(22)} ${process.describe(context)}; log ${displayPath(logFile(process, context.paths))}`);
   }
-  const connector = await loadConnectorConfig(config.DATABASE_URL);
+  const connector = await loadConnectorConfig(config);
   try {
     const status = await createConnectClient(config.CONNECT_URL, { timeoutMs: 3_000 }).getStatus(connector.name);
     if (status === undefined) {
@@ -34,7 +34,7 @@ export async function stackStatus(config: Config): Promise<{ lines: string[]; he
   } catch {
     lines.push(`connector ${connector.name}: Kafka Connect not reachable at ${config.CONNECT_URL}`);
   }
-  const slotName = connector['slot.name'] ?? 'debezium';
+  const slotName = config.SLOT_NAME;
   try {
     const slot = await slotStatus(config.DATABASE_URL, slotName);
     lines.push(
