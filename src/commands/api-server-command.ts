@@ -11,7 +11,7 @@ export function apiServerCommand(): Command {
   return new Command('api-server').description('serve the HTTP API (POST /api/v1/users, Swagger UI at /swagger)').action(
     runAction(async (config) => {
       const logger = createLogger(config.LOG_LEVEL, 'api-server');
-      const db = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
+      const db = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: `api-server:${process.pid}` });
       const app = createApp({ db, logger, bodyLimitBytes: config.BODY_LIMIT_BYTES, hashPassword: (password) => hashPassword(password, config.SCRYPT_LOG_N) });
       const server = await startServer(app, { host: config.HOST, port: config.PORT, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
       const signal = await untilSignal();

@@ -1,17 +1,18 @@
 import { Command, Option } from 'commander';
-import { type GroupName, runKafkaConsumer } from '../service/consumer/run-kafka-consumer.ts';
+import { runKafkaConsumer } from '../service/consumer/run-kafka-consumer.ts';
+import { type StageName, stageNames } from '../service/contract/stages.ts';
 import { createLogger } from '../service/logger.ts';
 import { runAction } from './run-action.ts';
 import { untilSignal } from './until-signal.ts';
 
 export function kafkaConsumerCommand(): Command {
   return new Command('kafka-consumer')
-    .description('route outbox events from the CDC topic and send the notifications (both consumer groups unless --only)')
-    .addOption(new Option('--only <group>', 'run one consumer group only').choices(['router', 'notifier']))
+    .description("run the pipeline's consumer groups: route outbox events from the CDC topic, send the notifications (every stage unless --only)")
+    .addOption(new Option('--only <group>', 'run one consumer group only').choices(stageNames))
     .action(
-      runAction(async (config, options: { only?: GroupName }) => {
+      runAction(async (config, options: { only?: StageName }) => {
         const logger = createLogger(config.LOG_LEVEL, 'kafka-consumer');
-        const groups: GroupName[] = options.only === undefined ? ['router', 'notifier'] : [options.only];
+        const groups: readonly StageName[] = options.only === undefined ? stageNames : [options.only];
         // Whatever happens during shutdown, the process is gone within the timeout; what is not
         // committed by then is redelivered to the next run.
         const onShutdown = (exitCode: number) => {

@@ -12,6 +12,9 @@ export const errorCodes = [
   'NOT_FOUND',
   'EMAIL_TAKEN',
   'DATABASE_UNAVAILABLE',
+  'DATABASE_CONFLICT',
+  'UNIQUE_VIOLATION',
+  'DATABASE_ERROR',
   'KAFKA_UNAVAILABLE',
   'CONNECT_UNAVAILABLE',
   'TIMEOUT',
@@ -19,6 +22,8 @@ export const errorCodes = [
   'UNKNOWN_EVENT_TYPE',
   'INVALID_PAYLOAD',
   'NOTIFICATION_NOT_FOUND',
+  'SENDER_UNAVAILABLE',
+  'SENDER_REJECTED',
   'MALFORMED_RECORD',
   'KAFKA_REJECTED',
   'PREREQUISITE_MISSING',
@@ -31,7 +36,14 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
-const retryableCodes: ReadonlySet<ErrorCode> = new Set(['DATABASE_UNAVAILABLE', 'KAFKA_UNAVAILABLE', 'CONNECT_UNAVAILABLE', 'TIMEOUT']);
+const retryableCodes: ReadonlySet<ErrorCode> = new Set([
+  'DATABASE_UNAVAILABLE',
+  'DATABASE_CONFLICT',
+  'KAFKA_UNAVAILABLE',
+  'CONNECT_UNAVAILABLE',
+  'SENDER_UNAVAILABLE',
+  'TIMEOUT',
+]);
 
 export interface AppErrorOptions {
   cause?: unknown;
@@ -57,24 +69,13 @@ export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
 
-// SQLSTATE classes that mean "the database is not there right now", not "your query is wrong".
-const unavailableSqlStates = new Set(['57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006']);
-const unavailableNodeCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EPIPE', 'EAI_AGAIN']);
-
-/** True when a pg driver error means the database is unreachable (retry later), not a bad query. */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (unavailableSqlStates.has(code) || unavailableNodeCodes.has(code))) return true;
-    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(current.message)) return true;
-    if (current instanceof AggregateError && current.errors.some(isDatabaseUnavailable)) return true;
-  }
-  return false;
-}
-
-/** Maps anything thrown by a database call to an AppError, keeping the original as the cause. */
-export function toDatabaseError(error: unknown): AppError {
+/**
+ * The one mapper from anything thrown to the error model. The adapters classify what they know at
+ * their edge (db/database-errors.ts: SQLSTATEs and driver failures; kafka/kafka-errors.ts: broker
+ * answers; the notification sender's failures in notifications/), so what reaches this point
+ * unclassified is a bug: INTERNAL, not retried.
+ */
+export function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
-  if (isDatabaseUnavailable(error)) return new AppError('DATABASE_UNAVAILABLE', 'the database is unreachable', { cause: error });
-  return new AppError('INTERNAL', 'unexpected database error', { cause: error });
+  return new AppError('INTERNAL', error instanceof Error ? error.message : String(error), { cause: error, retryable: false });
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { sql } from 'kysely';
+import { userRegisteredPayload } from '../../src/service/contract/events.ts';
 import type { Db } from '../../src/service/db/database.ts';
 import { AppError } from '../../src/service/errors.ts';
 import { writeOutboxEvent } from '../../src/service/outbox/write-outbox-event.ts';
 import { hashPassword, verifyPassword } from '../../src/service/users/password-hash.ts';
 import { registerUser } from '../../src/service/users/register-user.ts';
-import { userRegisteredPayload } from '../../src/service/users/user-events.ts';
 import { countRows, openTestDatabase, uniqueEmail } from '../support/database.ts';
 
 const password = 'correct horse battery staple';
@@ -65,7 +65,10 @@ describe('registerUser on real PostgreSQL', () => {
       await sql`create trigger ${sql.id(trigger)} before insert on ${sql.table(table)} for each row execute function ${sql.id(trigger)}()`.execute(db);
       try {
         const before = await countRows(db);
-        await assert.rejects(registerUser(deps(), { email, password }), (error: unknown) => error instanceof AppError && error.code === 'INTERNAL');
+        await assert.rejects(
+          registerUser(deps(), { email, password }),
+          (error: unknown) => error instanceof AppError && error.code === 'DATABASE_ERROR' && !error.retryable,
+        );
         assert.deepEqual(await countRows(db), before);
         assert.equal(await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst(), undefined);
       } finally {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { type Config, loadConfig } from '../../src/service/config.ts';
+import { readEnvelope } from '../../src/service/contract/envelope-reader.ts';
 import { openTopicReader, readUntil, type TopicReader, type TopicRecord } from '../../src/service/kafka/topic-reader.ts';
 
 export const config: Config = loadConfig();
@@ -40,11 +41,8 @@ export interface CdcRecord extends TopicRecord {
 }
 
 export function parseRecord(record: TopicRecord): CdcRecord {
-  const value =
-    record.value === null
-      ? null
-      : (JSON.parse(record.value) as { op?: string; after?: Record<string, unknown> | null; before?: Record<string, unknown> | null });
-  return { ...record, op: value?.op, after: value?.after ?? null, before: value?.before ?? null };
+  const envelope = readEnvelope(record.value);
+  return { ...record, op: envelope?.op, after: envelope?.after ?? null, before: envelope?.before ?? null };
 }
 
 /** A reader positioned at the current end of the topic: only records written after this call. */
@@ -69,10 +67,5 @@ export async function readEvents(reader: TopicReader, ids: readonly string[], ti
 }
 
 function idOf(record: TopicRecord): string | undefined {
-  if (record.value === null) return undefined;
-  try {
-    return (JSON.parse(record.value) as { after?: { id?: string } | null }).after?.id;
-  } catch {
-    return undefined;
-  }
+  return readEnvelope(record.value)?.eventId;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { readEnvelope } from '../../src/service/contract/envelope-reader.ts';
 import type { Db } from '../../src/service/db/database.ts';
 import { createKafka } from '../../src/service/kafka/client.ts';
 import type { TopicRecord } from '../../src/service/kafka/topic-reader.ts';
@@ -225,11 +226,7 @@ describe('kafka-consumer: routing, dead letters, duplicates, order', () => {
 });
 
 function cdcEventId(record: TopicRecord): string | undefined {
-  try {
-    return (JSON.parse(record.value ?? 'null') as { after?: { id?: string } } | null)?.after?.id;
-  } catch {
-    return undefined;
-  }
+  return readEnvelope(record.value)?.eventId;
 }
 
 async function assertCommittedPast(groupId: string, record: TopicRecord): Promise<void> {

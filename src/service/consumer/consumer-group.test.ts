@@ -3,6 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { AppError } from '../errors.ts';
 import type { Consumer } from '../kafka/client.ts';
 import { createLogger } from '../logger.ts';
+import { waitFor } from '../wait-for.ts';
 import { type DeadLetterSink, type RecordHandler, startConsumerGroup } from './consumer-group.ts';
 import type { DeadLetterMessage } from './dead-letter.ts';
 
@@ -67,15 +68,9 @@ function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => voi
   return { promise, resolve, reject };
 }
 
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
-
 /** Waits for `condition` (the group works in the background), failing after a generous deadline. */
-async function until(what: string, condition: () => boolean, timeoutMs = 2_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await tick();
-  }
+function until(what: string, condition: () => boolean): Promise<true> {
+  return waitFor(async () => condition() || undefined, { what, timeoutMs: 2_000, intervalMs: 5 });
 }
 
 // A failing test must not leave a group (and its commit timer) running and hang the file.
@@ -89,11 +84,13 @@ async function start({
   deadLetter = async () => {},
   maxAttempts = 3,
   maxInFlight = 10,
+  attemptTimeoutMs = 1_000,
 }: {
   handle: RecordHandler;
   deadLetter?: DeadLetterSink;
   maxAttempts?: number;
   maxInFlight?: number;
+  attemptTimeoutMs?: number;
 }) {
   let fake: FakeConsumer | undefined;
   const fatal: AppError[] = [];
@@ -108,7 +105,7 @@ async function start({
     handle,
     deadLetter,
     retry: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2 },
-    attemptTimeoutMs: 1_000,
+    attemptTimeoutMs,
     maxInFlight,
     logger: createLogger('silent'),
     onFatal: (error) => fatal.push(error),
@@ -134,7 +131,7 @@ describe('startConsumerGroup', () => {
     gates.get('0:2')!.resolve('routed');
     gates.get('1:7')!.resolve('routed');
     await until('partition 1 committed', () => fake.committedOffset(1) === '8');
-    await tick();
+    // The commit that carried partition 1 carried everything committable: partition 0 held back.
     assert.equal(fake.committedOffset(0), undefined, 'offset 0 is in flight: nothing of partition 0 is committed');
     gates.get('0:0')!.resolve('routed');
     await until('partition 0 committed', () => fake.committedOffset(0) === '3');
@@ -208,8 +205,9 @@ describe('startConsumerGroup', () => {
         if (record.offset === '0') throw new AppError('INVALID_PAYLOAD', 'bad');
         return 'routed';
       },
+      // A sink classifies its own failures (kafka/send-messages.ts): a broker that stays down.
       deadLetter: async () => {
-        throw Object.assign(new Error('broker down'), { code: -195 });
+        throw new AppError('KAFKA_UNAVAILABLE', 'broker down');
       },
     });
     await fake.deliver(0, 0);
@@ -239,6 +237,37 @@ describe('startConsumerGroup', () => {
     await until('all three handled', () => order.length === 3);
     assert.ok(order.indexOf('0') < order.indexOf('1'), `same key stays in order: ${order.join(',')}`);
     assert.equal(order[0], '2', 'another key is not held up by the retry');
+    await group.stop();
+  });
+
+  it('cancels a timed-out attempt and waits for it before retrying: one attempt of a record at a time', async () => {
+    let running = 0;
+    let overlap = false;
+    let calls = 0;
+    const { group, fake } = await start({
+      attemptTimeoutMs: 30,
+      handle: async (_record, signal) => {
+        calls++;
+        running++;
+        overlap ||= running > 1;
+        try {
+          if (calls === 1) {
+            // A statement stuck on a lock: it ends only when cancelled, and its rollback takes a moment.
+            await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            throw new AppError('TIMEOUT', 'cancelled');
+          }
+          return 'routed';
+        } finally {
+          running--;
+        }
+      },
+    });
+    await fake.deliver(0, 0);
+    await until('the retry committed', () => fake.committedOffset(0) === '1');
+    assert.equal(calls, 2);
+    assert.equal(overlap, false, 'the retry started only after the cancelled attempt had settled');
+    assert.equal(group.counters.get('routed'), 1);
     await group.stop();
   });
 

@@ -1,23 +1,23 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { DeadLetterStage } from '../contract/stages.ts';
 import { AppError } from '../errors.ts';
 import type { Consumer } from '../kafka/client.ts';
 import type { Logger } from '../logger.ts';
+import { createCommitter } from './committer.ts';
 import { Counters } from './counters.ts';
-import { buildDeadLetter, type DeadLetterMessage, type SourceRecord, type Stage } from './dead-letter.ts';
+import type { SourceRecord } from './dead-letter.ts';
 import { InFlightWindow } from './in-flight-window.ts';
-import { toKafkaError } from './kafka-errors.ts';
-import { OffsetTracker, type Receipt } from './offset-tracker.ts';
-import { type RetryPolicy, toAppError, withRetry } from './retry.ts';
+import { OffsetTracker } from './offset-tracker.ts';
+import { followAssignment, type RebalanceListener } from './rebalance.ts';
+import { createRecordPipeline, type DeadLetterSink, type RecordHandler } from './record-pipeline.ts';
+import type { RetryPolicy } from './retry.ts';
 
-/** Handles one record; resolves with an outcome label to count, throws (an AppError) to fail. */
-export type RecordHandler = (record: SourceRecord) => Promise<string>;
-export type DeadLetterSink = (message: DeadLetterMessage) => Promise<void>;
-export type RebalanceListener = (error: { code: number }, assignment: KafkaJS.TopicPartition[]) => Promise<void>;
+export type { DeadLetterSink, RebalanceListener, RecordHandler };
 
 export interface ConsumerGroupOptions {
   name: string;
-  stage: Stage;
+  stage: DeadLetterStage;
   topic: string;
   /** Builds the consumer; the group installs its rebalance listener through it. */
   createConsumer: (onRebalance: RebalanceListener) => Consumer;
@@ -29,9 +29,8 @@ export interface ConsumerGroupOptions {
   logger: Logger;
   /** Called once when the group cannot go on safely (a dead-letter write failed for good). */
   onFatal: (error: AppError) => void;
-  /** How long stop() lets in-flight records finish before abandoning their retries. */
+  /** How long stop() lets in-flight records finish before cancelling them. */
   drainTimeoutMs?: number;
-  classify?: (error: unknown) => AppError;
 }
 
 export interface RunningGroup {
@@ -47,150 +46,46 @@ export interface RunningGroup {
 }
 
 const commitRetryIntervalMs = 1_000;
-const rebalanceDrainMs = 5_000;
 
 /**
  * One consumer group with at-least-once delivery and several records in flight.
  *
  * eachMessage only admits a record into the in-flight window and returns, so the fetch loop
  * never awaits a send and never sees an exception (throwing from eachMessage seeks back and
- * restarts every partition worker). Each record is retried (retryable errors only) and else
- * dead-lettered in the background; its offset becomes committable once the routed or
- * dead-lettered record is acknowledged AND every earlier record of its partition is too.
- * Commits are explicit (autoCommit off: the client stores an offset as soon as eachMessage
- * returns, which is too early), coalesced, and repeated until they succeed.
+ * restarts every partition worker). Each record goes through the record pipeline (attempts,
+ * retries, dead letter) in the background; its offset becomes committable once it is done with
+ * AND every earlier record of its partition is too (offset-tracker.ts). Commits are explicit
+ * (autoCommit off: the client stores an offset as soon as eachMessage returns, which is too
+ * early), coalesced, and repeated until they succeed (committer.ts).
  */
 export async function startConsumerGroup(options: ConsumerGroupOptions): Promise<RunningGroup> {
-  const {
-    name,
-    stage,
-    topic,
-    handle,
-    deadLetter,
-    retry,
-    attemptTimeoutMs,
-    maxInFlight,
-    logger,
-    onFatal,
-    drainTimeoutMs = 7_000,
-    classify = toAppError,
-  } = options;
+  const { name, topic, maxInFlight, onFatal, drainTimeoutMs = 7_000 } = options;
+  const logger = options.logger.child({ group: name });
   const counters = new Counters();
   const tracker = new OffsetTracker();
   const window = new InFlightWindow(maxInFlight);
-  const abort = new AbortController();
+  const stopSignal = new AbortController();
   let stopping = false;
   let connected = false;
   let progress = 0;
   let fatal = false;
-  let assigned: KafkaJS.TopicPartition[] = [];
-  let markReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const reportFatal = (error: AppError) => {
+    if (fatal) return;
+    fatal = true;
+    onFatal(error);
+  };
 
-  const commits = createCommitter();
-
-  const consumer = options.createConsumer(async (event, assignment) => {
-    if (event.code === KafkaJS.ErrorCodes.ERR__REVOKE_PARTITIONS) {
-      // Let what is in flight finish and commit it, so the next owner repeats as little as possible.
-      // Not when stopping: stop() already drained, and a revoke that waits here during disconnect
-      // holds librdkafka's close, which can then hang even process.exit.
-      if (!stopping) await Promise.race([window.idle(), delay(rebalanceDrainMs, undefined, { ref: false })]);
-      await commits.flush();
-      for (const { topic: t, partition } of assignment) tracker.forget(t, partition);
-      assigned = assigned.filter((tp) => !assignment.some((revoked) => revoked.topic === tp.topic && revoked.partition === tp.partition));
-      logger.info({ group: name, revoked: assignment.map((tp) => tp.partition) }, 'partitions revoked');
-    } else if (event.code === KafkaJS.ErrorCodes.ERR__ASSIGN_PARTITIONS) {
-      for (const { topic: t, partition } of assignment) tracker.forget(t, partition);
-      const added = assignment.filter((tp) => !assigned.some((mine) => mine.topic === tp.topic && mine.partition === tp.partition));
-      assigned = [...assigned, ...added.map(({ topic: t, partition }) => ({ topic: t, partition }))];
-      logger.info({ group: name, assigned: assignment.map((tp) => tp.partition) }, 'partitions assigned');
-      markReady();
-    }
+  let consumer: Consumer | undefined;
+  const commits = createCommitter({
+    consumer: { commitOffsets: (offsets) => consumer!.commitOffsets(offsets) },
+    tracker,
+    logger,
+    isConnected: () => connected,
+    onCommitted: () => progress++,
   });
-
-  async function processRecord(record: SourceRecord, receipt: Receipt): Promise<void> {
-    const handled = await withRetry(() => withTimeout(handle(record), attemptTimeoutMs), {
-      policy: retry,
-      classify,
-      signal: abort.signal,
-      onRetry: (error, attempt, waitMs) => logger.warn({ group: name, code: error.code, err: error, attempt, waitMs, ...where(record) }, 'retrying record'),
-    });
-    if (handled.ok) {
-      counters.add(handled.value);
-      finish(receipt);
-      return;
-    }
-    // Shutting down mid-retry: leave the record uncommitted; the next run handles it.
-    if (handled.aborted) return;
-
-    const message = buildDeadLetter({ record, stage, error: handled.error, attempts: handled.attempts, failedAt: new Date() });
-    const written = await withRetry(() => withTimeout(deadLetter(message), attemptTimeoutMs), { policy: retry, classify: toKafkaError, signal: abort.signal });
-    if (written.ok) {
-      counters.add(`dead-lettered:${handled.error.code}`);
-      logger.warn(
-        { group: name, code: handled.error.code, reason: handled.error.message, attempts: handled.attempts, ...where(record) },
-        'record dead-lettered',
-      );
-      finish(receipt);
-      return;
-    }
-    if (written.aborted) return;
-    // Nothing may be dropped: the offset stays uncommitted and the process restarts to retry it.
-    if (!fatal) {
-      fatal = true;
-      onFatal(
-        new AppError(
-          written.error.code,
-          `${name}: dead-letter write failed after ${written.attempts} attempts, offset ${record.offset} of ${record.topic}[${record.partition}] left uncommitted: ${written.error.message}`,
-          { cause: written.error, retryable: true },
-        ),
-      );
-    }
-  }
-
-  function finish(receipt: Receipt): void {
-    receipt.ack();
-    progress++;
-    commits.request();
-  }
-
-  function createCommitter() {
-    let running: Promise<void> | undefined;
-    let wanted = false;
-    async function loop(): Promise<void> {
-      while (wanted && connected) {
-        wanted = false;
-        const offsets = tracker.committable();
-        if (offsets.length === 0) continue;
-        try {
-          await consumer.commitOffsets(offsets);
-          tracker.markCommitted(offsets);
-          progress++;
-        } catch (error) {
-          // The offsets stay committable; the timer asks again.
-          logger.warn({ group: name, err: error }, 'offset commit failed, will retry');
-          return;
-        }
-      }
-    }
-    function request(): void {
-      wanted = true;
-      // setImmediate lets the acknowledgements of one burst share a commit.
-      running ??= new Promise<void>((resolve) => setImmediate(resolve)).then(loop).finally(() => {
-        running = undefined;
-        // An acknowledgement that arrived between the loop's last check and here must not wait for the timer.
-        if (wanted && connected) request();
-      });
-    }
-    return {
-      request,
-      async flush(): Promise<void> {
-        await running;
-        request();
-        await running;
-      },
-    };
-  }
+  const assignment = followAssignment({ tracker, window, commits, logger, isStopping: () => stopping });
+  consumer = options.createConsumer(assignment.listener);
+  const pipeline = createRecordPipeline({ ...options, logger, counters, stop: stopSignal.signal, onFatal: (error) => reportFatal(withGroup(name, error)) });
 
   await consumer.connect();
   connected = true;
@@ -212,26 +107,28 @@ export async function startConsumerGroup(options: ConsumerGroupOptions): Promise
         };
         const receipt = tracker.track(t, partition, message.offset);
         const key = message.key === null ? null : `${partition}:${message.key.toString('base64')}`;
-        await window.submit(key, () => processRecord(record, receipt));
+        await window.submit(key, async () => {
+          if (!(await pipeline(record))) return;
+          receipt.ack();
+          progress++;
+          commits.request();
+        });
       } catch (error) {
-        logger.error({ group: name, err: error, topic: t, partition, offset: message.offset }, 'unexpected failure admitting a record');
-        if (!fatal) {
-          fatal = true;
-          onFatal(new AppError('INTERNAL', `${name}: ${(error as Error).message}`, { cause: error }));
-        }
+        logger.error({ err: error, topic: t, partition, offset: message.offset }, 'unexpected failure admitting a record');
+        reportFatal(new AppError('INTERNAL', `${name}: ${(error as Error).message}`, { cause: error }));
       }
     },
   });
-  logger.info({ group: name, topic, maxInFlight }, 'consumer group started');
+  logger.info({ topic, maxInFlight }, 'consumer group started');
 
   let stopped: Promise<void> | undefined;
   return {
     name,
     topic,
     counters,
-    ready,
+    ready: assignment.ready,
     progress: () => progress,
-    assignment: () => [...assigned],
+    assignment: assignment.current,
     stop: () =>
       (stopped ??= (async () => {
         stopping = true;
@@ -242,32 +139,19 @@ export async function startConsumerGroup(options: ConsumerGroupOptions): Promise
         }
         const drained = await Promise.race([window.idle().then(() => true), delay(drainTimeoutMs, false, { ref: false })]);
         if (!drained) {
-          logger.warn({ group: name, inFlight: window.size }, 'in-flight records did not finish in time; leaving them uncommitted');
-          abort.abort();
+          logger.warn({ inFlight: window.size }, 'in-flight records did not finish in time; cancelling them, leaving them uncommitted');
+          stopSignal.abort(new AppError('TIMEOUT', `${name} is stopping`));
           await Promise.race([window.idle(), delay(1_000, undefined, { ref: false })]);
         }
         clearInterval(retryTimer);
         await commits.flush();
         connected = false;
         await consumer.disconnect();
-        logger.info({ group: name, counts: counters.snapshot() }, 'consumer group stopped');
+        logger.info({ counts: counters.snapshot() }, 'consumer group stopped');
       })()),
   };
 }
 
-function where(record: SourceRecord): Record<string, unknown> {
-  return { topic: record.topic, partition: record.partition, offset: record.offset };
-}
-
-async function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  const controller = new AbortController();
-  const timeout = delay(timeoutMs, undefined, { signal: controller.signal }).then(() => {
-    throw new AppError('TIMEOUT', `no answer within ${timeoutMs} ms`);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    controller.abort();
-    timeout.catch(() => {});
-  }
+function withGroup(name: string, error: AppError): AppError {
+  return new AppError(error.code, `${name}: ${error.message}`, { cause: error.cause, retryable: error.retryable });
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { deadLetterHeaders } from '../contract/headers.ts';
 import { AppError } from '../errors.ts';
-import { buildDeadLetter, deadLetterHeaders, type SourceRecord } from './dead-letter.ts';
+import { buildDeadLetter, type SourceRecord } from './dead-letter.ts';
 
 const record: SourceRecord = {
   topic: 'dbz.public.outbox_events',

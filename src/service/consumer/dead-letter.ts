@@ -1,7 +1,6 @@
+import { deadLetterHeaderPrefix, deadLetterHeaders, type Headers } from '../contract/headers.ts';
+import type { DeadLetterStage } from '../contract/stages.ts';
 import { type ErrorCode, isAppError } from '../errors.ts';
-import type { Headers } from './record-headers.ts';
-
-export type Stage = 'route' | 'notify';
 
 /** A consumed record as the dead-letter builder needs it: everything needed to replay it. */
 export interface SourceRecord {
@@ -20,25 +19,11 @@ export interface DeadLetterMessage {
   headers: Headers;
 }
 
-/** Every header the dead-letter topic adds; one prefix, so they never collide with the original's. */
-export const deadLetterHeaders = {
-  stage: 'dlq-stage',
-  errorCode: 'dlq-error-code',
-  errorMessage: 'dlq-error-message',
-  originalTopic: 'dlq-original-topic',
-  originalPartition: 'dlq-original-partition',
-  originalOffset: 'dlq-original-offset',
-  originalTimestamp: 'dlq-original-timestamp',
-  attempts: 'dlq-attempts',
-  failedAt: 'dlq-failed-at',
-} as const;
-
-const headerPrefix = 'dlq-';
 const maxMessageLength = 1_000;
 
 export interface DeadLetterInput {
   record: SourceRecord;
-  stage: Stage;
+  stage: DeadLetterStage;
   error: unknown;
   attempts: number;
   failedAt: Date;
@@ -50,7 +35,9 @@ export interface DeadLetterInput {
  * the same record are replaced, not duplicated.
  */
 export function buildDeadLetter({ record, stage, error, attempts, failedAt }: DeadLetterInput): DeadLetterMessage {
-  const kept = Object.fromEntries(Object.entries(record.headers ?? {}).filter(([name, value]) => !name.startsWith(headerPrefix) && value !== undefined));
+  const kept = Object.fromEntries(
+    Object.entries(record.headers ?? {}).filter(([name, value]) => !name.startsWith(deadLetterHeaderPrefix) && value !== undefined),
+  );
   const { code, message } = describe(error);
   return {
     key: record.key,

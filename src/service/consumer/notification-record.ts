@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { userRegisteredPayload } from '../contract/events.ts';
+import { eventHeaders, type Headers, headerText } from '../contract/headers.ts';
 import { AppError } from '../errors.ts';
 import type { RegistrationNotification } from '../notifications/handle-registration-notification.ts';
-import { userRegisteredPayload } from '../users/user-events.ts';
-import { eventHeaders, type Headers, headerText } from './record-headers.ts';
 
 const eventId = z.uuid();
 

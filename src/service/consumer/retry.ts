@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { AppError, isAppError } from '../errors.ts';
+import { type AppError, toAppError } from '../errors.ts';
 
 export interface RetryPolicy {
   /** Attempts in all, the first one included. */
@@ -29,8 +29,6 @@ export type RetryOutcome<T> = { ok: true; value: T; attempts: number } | { ok: f
 
 export interface RetryOptions {
   policy: RetryPolicy;
-  /** Maps whatever was thrown to the error model; its `retryable` decides whether to try again. */
-  classify?: (error: unknown) => AppError;
   /** Aborting stops further attempts (shutdown); the record is then left for the next run. */
   signal?: AbortSignal;
   onRetry?: (error: AppError, failedAttempts: number, waitMs: number) => void;
@@ -43,12 +41,13 @@ export interface RetryOptions {
  * Never throws: the caller gets the last error and the attempt count for the dead-letter headers.
  */
 export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T>, options: RetryOptions): Promise<RetryOutcome<T>> {
-  const { policy, classify = toAppError, signal, onRetry, sleep = abortableSleep, random = Math.random } = options;
+  const { policy, signal, onRetry, sleep = abortableSleep, random = Math.random } = options;
   for (let attemptNumber = 1; ; attemptNumber++) {
     try {
       return { ok: true, value: await attempt(attemptNumber), attempts: attemptNumber };
     } catch (thrown) {
-      const error = classify(thrown);
+      // Adapters throw classified errors; whatever is not is a bug, and not retried.
+      const error = toAppError(thrown);
       const aborted = signal?.aborted === true;
       if (!error.retryable || aborted || attemptNumber >= policy.maxAttempts) return { ok: false, error, attempts: attemptNumber, aborted };
       const waitMs = backoffDelayMs(policy, attemptNumber, random);
@@ -60,11 +59,6 @@ export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T
       }
     }
   }
-}
-
-export function toAppError(error: unknown): AppError {
-  if (isAppError(error)) return error;
-  return new AppError('INTERNAL', error instanceof Error ? error.message : String(error), { cause: error, retryable: false });
 }
 
 async function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {

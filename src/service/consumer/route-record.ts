@@ -1,16 +1,17 @@
-import { decodeEnvelope } from '../cdc/debezium-envelope.ts';
+import { decodeEnvelope } from '../contract/envelope-decoder.ts';
+import type { RoutedTopicSetting } from '../contract/events.ts';
 import type { Producer } from '../kafka/client.ts';
-import type { TopicSetting } from '../outbox/event-catalog.ts';
-import type { RecordHandler } from './consumer-group.ts';
-import { toKafkaError } from './kafka-errors.ts';
+import { sendMessages } from '../kafka/send-messages.ts';
+import type { RecordHandler } from './record-pipeline.ts';
 import { routeEvent } from './router.ts';
 
 /**
  * The router stage: CDC record -> decoded event -> routed record, acknowledged by the broker
  * before the promise resolves. Decoding and routing are pure, so their errors are final and
- * only the send is ever retried.
+ * only the send is ever retried. A send cannot be called back once handed to librdkafka; it ends
+ * within KAFKA_SEND_TIMEOUT_MS, which the config keeps below the attempt timeout.
  */
-export function createRouteHandler(producer: Producer, topics: Readonly<Record<TopicSetting, string>>): RecordHandler {
+export function createRouteHandler(producer: Producer, topics: Readonly<Record<RoutedTopicSetting, string>>): RecordHandler {
   return async (record) => {
     const decoded = decodeEnvelope(record.value, { topic: record.topic });
     if (decoded.kind === 'skip') return `skipped:${decoded.reason}`;
@@ -18,11 +19,7 @@ export function createRouteHandler(producer: Producer, topics: Readonly<Record<T
     const routed = routeEvent(decoded.event, topics);
     if (routed.kind === 'error') throw routed.error;
     const { topic, key, value, headers } = routed.record;
-    try {
-      await producer.send({ topic, messages: [{ key, value, headers }] });
-    } catch (error) {
-      throw toKafkaError(error);
-    }
+    await sendMessages(producer, topic, [{ key, value, headers }]);
     return 'routed';
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { OutboxEventRecord } from '../cdc/debezium-envelope.ts';
+import type { OutboxEventRecord } from '../contract/envelope-decoder.ts';
 import { type RouteResult, routeEvent } from './router.ts';
 
 const topics = { USER_REGISTRATION_TOPIC: 'notif.test.registration' };

@@ -1,8 +1,8 @@
-import type { OutboxEventRecord } from '../cdc/debezium-envelope.ts';
+import type { OutboxEventRecord } from '../contract/envelope-decoder.ts';
+import { eventCatalog, isEventType, type RoutedTopicSetting, topicOf } from '../contract/events.ts';
+import { eventHeaders } from '../contract/headers.ts';
 import { AppError } from '../errors.ts';
-import { eventCatalog, isEventType, type TopicSetting, topicOf } from '../outbox/event-catalog.ts';
 import { isValidTraceparent } from '../outbox/trace-context.ts';
-import { eventHeaders } from './record-headers.ts';
 
 /** What the producer sends for one routed event. */
 export interface RoutedRecord {
@@ -19,7 +19,7 @@ export type RouteResult = { kind: 'route'; record: RoutedRecord } | { kind: 'err
  * catalog through the config, never from the event_type column, so a row written by hand
  * cannot make the router produce to an arbitrary topic.
  */
-export function routeEvent(event: OutboxEventRecord, topics: Readonly<Record<TopicSetting, string>>): RouteResult {
+export function routeEvent(event: OutboxEventRecord, topics: Readonly<Record<RoutedTopicSetting, string>>): RouteResult {
   const { eventType } = event;
   if (!isEventType(eventType)) {
     return fail('UNKNOWN_EVENT_TYPE', `event type ${JSON.stringify(eventType.slice(0, 100))} is not in the catalog`);

@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { resolveStages, type StageName } from '../contract/stages.ts';
 import { createDatabase, type Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { type Admin, createKafka, type Producer } from '../kafka/client.ts';
@@ -8,17 +9,14 @@ import { type RunningGroup, startConsumerGroup } from './consumer-group.ts';
 import { createDeadLetterSink } from './dead-letter-sink.ts';
 import { assignedLag } from './group-lag.ts';
 import { createConsumerProducer, createGroupConsumer } from './kafka-clients.ts';
-import { createNotifyHandler } from './notify-record.ts';
 import { type RetryPolicy, worstCaseRetryMs } from './retry.ts';
-import { createRouteHandler } from './route-record.ts';
+import { type StageResources, stageHandlers } from './stage-handlers.ts';
 import { createStallWatch } from './stall-watch.ts';
-
-export type GroupName = 'router' | 'notifier';
 
 export interface RunKafkaConsumerOptions {
   config: Config;
   logger: Logger;
-  groups: readonly GroupName[];
+  groups: readonly StageName[];
   /** Resolves when the process is asked to stop (a signal). */
   stopRequested: Promise<unknown>;
   /**
@@ -32,7 +30,7 @@ export interface RunKafkaConsumerOptions {
 const statsIntervalMs = 30_000;
 
 /**
- * Runs the router and/or notifier groups until a stop is requested (exit code 0 once drained
+ * Runs the pipeline's stages (contract/stages.ts; all of them unless `groups` names some) until a stop is requested (exit code 0 once drained
  * and committed) or something makes going on unsafe: a dead-letter write failing for good, or
  * a group stalled with lag (exit code 1, so a supervisor restarts the process).
  */
@@ -59,49 +57,30 @@ export async function runKafkaConsumer({ config, logger, groups, stopRequested, 
   try {
     await connect(producer, config);
     await connect(admin, config);
-    const deadLetter = createDeadLetterSink(producer, config.DLQ_TOPIC);
-    const common = {
-      deadLetter,
-      retry,
-      attemptTimeoutMs: config.RECORD_ATTEMPT_TIMEOUT_MS,
-      maxInFlight: config.MAX_IN_FLIGHT,
-      onFatal,
-      drainTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 4_000),
+    const resources: StageResources = {
+      config,
+      producer,
+      database: () =>
+        (db ??= createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: `kafka-consumer:${process.pid}` })),
+      // The log line IS the send: written synchronously, so a crash right after the commit cannot lose it.
+      sender: sender ?? createLogSender(createLogger(config.LOG_LEVEL, 'kafka-consumer', { sync: true }).child({ component: 'notifier' })),
     };
-    if (groups.includes('router')) {
+    for (const stage of resolveStages(config, groups)) {
+      const binding = stageHandlers[stage.name](resources);
       running.push(
         await startConsumerGroup({
-          ...common,
-          name: 'router',
-          stage: 'route',
-          topic: config.CDC_TOPIC,
-          logger: logger.child({ component: 'router' }),
-          createConsumer: (onRebalance) => createGroupConsumer(kafka, config, config.ROUTER_GROUP_ID, onRebalance),
-          handle: createRouteHandler(producer, config),
-        }),
-      );
-    }
-    if (groups.includes('notifier')) {
-      db = createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX });
-      const notifierLogger = logger.child({ component: 'notifier' });
-      running.push(
-        await startConsumerGroup({
-          ...common,
-          name: 'notifier',
-          stage: 'notify',
-          // Each record in flight holds one transaction: more than the pool has connections would only
-          // queue on the pool, and a wait past its connect timeout reads as DATABASE_UNAVAILABLE,
-          // retried and, under a large enough backlog, dead-lettered although nothing is wrong.
-          maxInFlight: Math.min(config.MAX_IN_FLIGHT, config.DATABASE_POOL_MAX),
-          topic: config.USER_REGISTRATION_TOPIC,
-          logger: notifierLogger,
-          createConsumer: (onRebalance) => createGroupConsumer(kafka, config, config.NOTIFIER_GROUP_ID, onRebalance),
-          // The log line IS the send: written synchronously, so a crash right after the commit cannot lose it.
-          handle: createNotifyHandler(
-            db,
-            sender ?? createLogSender(createLogger(config.LOG_LEVEL, 'kafka-consumer', { sync: true }).child({ component: 'notifier' })),
-            config.NOTIFIER_INBOX_HANDLER,
-          ),
+          name: stage.name,
+          stage: stage.deadLetterStage,
+          topic: stage.inputTopic,
+          logger: logger.child({ component: stage.name }),
+          createConsumer: (onRebalance) => createGroupConsumer(kafka, config, stage.groupId, onRebalance),
+          handle: binding.handle,
+          maxInFlight: binding.maxInFlight ?? config.MAX_IN_FLIGHT,
+          deadLetter: createDeadLetterSink(producer, config.DLQ_TOPIC),
+          retry,
+          attemptTimeoutMs: config.RECORD_ATTEMPT_TIMEOUT_MS,
+          onFatal,
+          drainTimeoutMs: Math.max(1_000, config.SHUTDOWN_TIMEOUT_MS - 4_000),
         }),
       );
     }
@@ -123,10 +102,9 @@ export async function runKafkaConsumer({ config, logger, groups, stopRequested, 
   return failure === undefined ? 0 : 1;
 }
 
-const groupIdOf = (config: Config, name: string) => (name === 'router' ? config.ROUTER_GROUP_ID : config.NOTIFIER_GROUP_ID);
-
 function watchLiveness(groups: readonly RunningGroup[], admin: Admin, config: Config, onFatal: (error: AppError) => void): NodeJS.Timeout {
   const watches = new Map(groups.map((group) => [group.name, createStallWatch(config.STALL_TIMEOUT_MS)]));
+  const groupIdOf = new Map(resolveStages(config).map((stage) => [stage.name as string, stage.groupId]));
   let probing = false;
   const interval = Math.max(200, Math.min(15_000, Math.floor(config.STALL_TIMEOUT_MS / 4)));
   return setInterval(async () => {
@@ -135,7 +113,7 @@ function watchLiveness(groups: readonly RunningGroup[], admin: Admin, config: Co
     try {
       for (const group of groups) {
         // A lag that cannot be measured (broker down) is no sample: the outage is not this group's stall.
-        const lag = await assignedLag(admin, groupIdOf(config, group.name), group.assignment()).catch(() => undefined);
+        const lag = await assignedLag(admin, groupIdOf.get(group.name)!, group.assignment()).catch(() => undefined);
         if (lag === undefined) continue;
         const verdict = watches.get(group.name)!({ lag, progress: group.progress(), now: Date.now() });
         if (verdict.stalled) {
@@ -155,6 +133,13 @@ function logStats(groups: readonly RunningGroup[], logger: Logger): void {
 
 /** Retries, then the dead-letter write's own retries, must fit in the poll interval (see the group loop). */
 function checkRetryBudget(config: Config, retry: RetryPolicy): void {
+  // A send cannot be cancelled once librdkafka has it: it must end (message.timeout.ms) before the attempt does.
+  if (config.KAFKA_SEND_TIMEOUT_MS >= config.RECORD_ATTEMPT_TIMEOUT_MS) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `KAFKA_SEND_TIMEOUT_MS=${config.KAFKA_SEND_TIMEOUT_MS} must be below RECORD_ATTEMPT_TIMEOUT_MS=${config.RECORD_ATTEMPT_TIMEOUT_MS}: a send outliving its attempt would run beside the retry`,
+    );
+  }
   const worst = 2 * worstCaseRetryMs(retry, config.RECORD_ATTEMPT_TIMEOUT_MS);
   if (worst >= config.CONSUMER_MAX_POLL_INTERVAL_MS) {
     throw new AppError(

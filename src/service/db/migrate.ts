@@ -2,9 +2,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { FileMigrationProvider, type MigrationResultSet, Migrator } from 'kysely/migration';
 import pg from 'pg';
-import { AppError, toDatabaseError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { migrationsDir } from '../project-paths.ts';
 import type { Db } from './database.ts';
+import { classifyDatabaseError, sqlStateOf } from './database-errors.ts';
 import { maintenanceUrl, withPgClient } from './single-client.ts';
 
 export type MigrateDirection = 'up' | 'down';
@@ -17,7 +18,7 @@ export function createMigrator(db: Db): Migrator {
 export async function migrate(db: Db, direction: MigrateDirection): Promise<MigrationResultSet> {
   const migrator = createMigrator(db);
   const resultSet = direction === 'up' ? await migrator.migrateToLatest() : await migrator.migrateDown();
-  if (resultSet.error !== undefined) throw toDatabaseError(resultSet.error);
+  if (resultSet.error !== undefined) throw classifyDatabaseError(resultSet.error);
   return resultSet;
 }
 
@@ -42,9 +43,9 @@ export async function ensureDatabaseExists(url: string): Promise<boolean> {
       return true;
     });
   } catch (error) {
+    const appError = classifyDatabaseError(error);
     // Two processes creating the same database at once: the loser sees 42P04 and is done too.
-    if ((error as { code?: string }).code === '42P04') return false;
-    const appError = toDatabaseError(error);
+    if (sqlStateOf(appError) === '42P04') return false;
     if (appError.code === 'DATABASE_UNAVAILABLE') {
       throw new AppError('DATABASE_UNAVAILABLE', `PostgreSQL is unreachable at ${target.host}: start it, or set DATABASE_URL`, { cause: error });
     }

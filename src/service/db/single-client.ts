@@ -1,14 +1,17 @@
 import pg from 'pg';
+import { classifyingDatabaseErrors } from './database-errors.ts';
 
 /**
  * One connection for one administrative job (a setting, a slot, CREATE DATABASE), closed after it
- * whatever happens: no pool to leave open behind a command.
+ * whatever happens: no pool to leave open behind a command. Its errors leave classified.
  */
 export async function withPgClient<T>(databaseUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3_000 });
   try {
-    await client.connect();
-    return await use(client);
+    return await classifyingDatabaseErrors(async () => {
+      await client.connect();
+      return await use(client);
+    });
   } finally {
     await client.end().catch(() => {});
   }

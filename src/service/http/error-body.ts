@@ -31,6 +31,7 @@ const statusByCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   DATABASE_UNAVAILABLE: 503,
+  DATABASE_CONFLICT: 503,
 };
 
 /**

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import { AppError, isAppError, toDatabaseError } from '../errors.ts';
+import { AppError, toAppError } from '../errors.ts';
 import type { AppEnv } from './app-env.ts';
 import { toErrorResponse } from './error-body.ts';
 
@@ -19,7 +19,7 @@ function fromHttpException(error: HTTPException): AppError {
 }
 
 export function handleError(error: Error, c: Context<AppEnv>): Response {
-  const appError = error instanceof HTTPException ? fromHttpException(error) : isAppError(error) ? error : toDatabaseError(error);
+  const appError = error instanceof HTTPException ? fromHttpException(error) : toAppError(error);
   const { status, body } = toErrorResponse(appError, c.get('requestId'));
   const logger = c.get('logger');
   if (status >= 500) logger?.error({ err: error, code: appError.code }, 'request failed');

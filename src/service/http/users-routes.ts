@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from '../db/database.ts';
-import { AppError, toDatabaseError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { continueOrStartTrace } from '../outbox/trace-context.ts';
 import { type RegisterUserDeps, registerUser } from '../users/register-user.ts';
 import { findUserView } from '../users/user-repository.ts';
@@ -53,9 +53,7 @@ export function usersRoutes(deps: RegisterUserDeps & { db: Db }): OpenAPIHono<Ap
     })
     .openapi(getUser, async (c) => {
       const { id } = c.req.valid('param');
-      const user = await findUserView(deps.db, id).catch((error: unknown) => {
-        throw toDatabaseError(error);
-      });
+      const user = await findUserView(deps.db, id);
       if (user === undefined) throw new AppError('NOT_FOUND', `no user with id ${id}`);
       const notification = user.welcomeNotification;
       return c.json(

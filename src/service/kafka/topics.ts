@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { pipelineTopics, type StageSettings } from '../contract/stages.ts';
 import { AppError } from '../errors.ts';
 import { waitFor } from '../wait-for.ts';
 import type { Admin } from './client.ts';
@@ -13,8 +14,8 @@ export interface TopicSpec {
  * is created here too, before the connector starts: created by Connect it would get one partition,
  * and every aggregate would share it.
  */
-export function applicationTopics(config: Pick<Config, 'CDC_TOPIC' | 'USER_REGISTRATION_TOPIC' | 'DLQ_TOPIC' | 'TOPIC_PARTITIONS'>): TopicSpec[] {
-  return [config.CDC_TOPIC, config.USER_REGISTRATION_TOPIC, config.DLQ_TOPIC].map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS }));
+export function applicationTopics(config: StageSettings & Pick<Config, 'TOPIC_PARTITIONS'>): TopicSpec[] {
+  return pipelineTopics(config).map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS }));
 }
 
 export interface TopicReport {

@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
+import type { UserRegisteredPayload } from '../contract/events.ts';
+import { cancellableTransaction } from '../db/cancellable-transaction.ts';
 import type { Db } from '../db/database.ts';
-import { AppError, toDatabaseError } from '../errors.ts';
-import type { UserRegisteredPayload } from '../users/user-events.ts';
+import { AppError } from '../errors.ts';
 import { recordInInbox } from './inbox.ts';
-import type { NotificationSender } from './notification-sender.ts';
+import { type NotificationSender, toSenderError } from './notification-sender.ts';
 
 /** This handler's default name in the inbox; another handler of the same event keeps its own rows. */
 export const registrationNotificationHandler = 'user-registration-notification';
@@ -32,37 +33,38 @@ export async function handleRegistrationNotification(
   db: Db,
   sender: NotificationSender,
   { eventId, payload }: RegistrationNotification,
-  handler = registrationNotificationHandler,
+  { handler = registrationNotificationHandler, signal }: { handler?: string; signal: AbortSignal },
 ): Promise<HandleOutcome> {
-  try {
-    return await db.transaction().execute(async (trx) => {
-      if (!(await recordInInbox(trx, handler, eventId))) return 'duplicate';
-      const notification = await trx
-        .updateTable('notifications')
-        .set({ status: 'SENT', sent_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
-        .where('id', '=', payload.notificationId)
-        .where('user_id', '=', payload.userId)
-        .returning(['id', 'type', 'message'])
-        .executeTakeFirst();
-      if (notification === undefined) {
-        // Retryable, within the retry budget: PostgreSQL streams a transaction to Debezium once its
-        // commit record is flushed, but makes it visible to new snapshots a moment later, so on a
-        // busy machine the event can arrive before its own notification row is visible (measured:
-        // a bench event dead-lettered 40 ms after its commit). A row still missing after the
-        // retries really does not exist, and goes to the dead-letter topic.
-        throw new AppError('NOTIFICATION_NOT_FOUND', `notification ${payload.notificationId} of user ${payload.userId} does not exist`, { retryable: true });
-      }
-      await sender.send({
-        eventId,
-        notificationId: notification.id,
-        userId: payload.userId,
-        email: payload.email,
-        type: notification.type,
-        message: notification.message,
-      });
-      return 'sent';
+  // A timed-out attempt cancels its statement and rolls back, so its row locks and its pooled
+  // connection are free before the retry starts.
+  return cancellableTransaction(db, signal, async (trx) => {
+    if (!(await recordInInbox(trx, handler, eventId))) return 'duplicate';
+    const notification = await trx
+      .updateTable('notifications')
+      .set({ status: 'SENT', sent_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
+      .where('id', '=', payload.notificationId)
+      .where('user_id', '=', payload.userId)
+      .returning(['id', 'type', 'message'])
+      .executeTakeFirst();
+    if (notification === undefined) {
+      // Retryable, within the retry budget: PostgreSQL streams a transaction to Debezium once its
+      // commit record is flushed, but makes it visible to new snapshots a moment later, so on a
+      // busy machine the event can arrive before its own notification row is visible (measured:
+      // a bench event dead-lettered 40 ms after its commit). A row still missing after the
+      // retries really does not exist, and goes to the dead-letter topic.
+      throw new AppError('NOTIFICATION_NOT_FOUND', `notification ${payload.notificationId} of user ${payload.userId} does not exist`, { retryable: true });
+    }
+    const outgoing = {
+      eventId,
+      notificationId: notification.id,
+      userId: payload.userId,
+      email: payload.email,
+      type: notification.type,
+      message: notification.message,
+    };
+    await sender.send(outgoing, { signal }).catch((error: unknown) => {
+      throw toSenderError(error);
     });
-  } catch (error) {
-    throw toDatabaseError(error);
-  }
+    return 'sent';
+  });
 }

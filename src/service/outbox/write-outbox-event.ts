@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import { type EventPayload, type EventType, eventCatalog } from '../contract/events.ts';
 import type { Database } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
-import { type EventPayload, type EventType, eventCatalog } from './event-catalog.ts';
 
 export interface OutboxEventInput<T extends EventType> {
   type: T;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
-import { AppError, toDatabaseError } from '../errors.ts';
+import { AppError, isAppError } from '../errors.ts';
 import { insertWelcomeNotification } from '../notifications/welcome-notification.ts';
 import { writeOutboxEvent } from '../outbox/write-outbox-event.ts';
 import { insertUser } from './user-repository.ts';
@@ -49,14 +49,12 @@ export async function registerUser({ db, hashPassword, now = () => new Date() }:
     });
     return { id, email: input.email, createdAt, notificationId, eventId };
   } catch (error) {
-    if (isUniqueViolation(error, 'users_email_lower_key')) {
-      throw new AppError('EMAIL_TAKEN', 'a user with this email is already registered', { details: [{ path: 'email', message: 'already registered' }] });
+    if (isAppError(error) && error.code === 'UNIQUE_VIOLATION' && (error.details as { constraint?: string }).constraint === 'users_email_lower_key') {
+      throw new AppError('EMAIL_TAKEN', 'a user with this email is already registered', {
+        cause: error,
+        details: [{ path: 'email', message: 'already registered' }],
+      });
     }
-    throw toDatabaseError(error);
+    throw error;
   }
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const { code, constraint: violated } = error as { code?: string; constraint?: string };
-  return code === '23505' && violated === constraint;
 }

@@ -1,3 +1,4 @@
+import { readEnvelope } from '../../service/contract/envelope-reader.ts';
 import type { TopicRecord } from '../../service/kafka/topic-reader.ts';
 import type { Correlation } from './topic-watch.ts';
 
@@ -9,13 +10,10 @@ import type { Correlation } from './topic-watch.ts';
 export function correlateCdcRecord(message: Pick<TopicRecord, 'key' | 'value'>): Correlation | null {
   const key = parseJson(message.key);
   const fromKey = isRecord(key) && typeof key.aggregate_id === 'string' ? key.aggregate_id : typeof key === 'string' ? key : null;
-  const envelope = parseJson(message.value);
-  const body = isRecord(envelope) && isRecord(envelope.payload) && 'op' in envelope.payload ? envelope.payload : envelope;
-  const after = isRecord(body) && isRecord(body.after) ? body.after : null;
-  const id = fromKey ?? (after !== null && typeof after.aggregate_id === 'string' ? after.aggregate_id : null);
+  const envelope = readEnvelope(message.value);
+  const id = fromKey ?? envelope?.aggregateId ?? null;
   if (id === null) return null;
-  const source = isRecord(body) && isRecord(body.source) ? body.source : null;
-  return { id, sourceTsMs: source !== null && typeof source.ts_ms === 'number' ? source.ts_ms : null };
+  return { id, sourceTsMs: envelope?.committedAtMs ?? null };
 }
 
 /** Records keyed by the plain aggregate id: the routed topic and the polling relay's topic. */

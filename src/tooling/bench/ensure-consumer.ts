@@ -4,6 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../service/config.ts';
+import { resolveStages } from '../../service/contract/stages.ts';
 import { AppError } from '../../service/errors.ts';
 import type { Admin } from '../../service/kafka/client.ts';
 import { partitionLags, totalLag } from '../../service/kafka/partition-lag.ts';
@@ -27,7 +28,7 @@ export async function ensureConsumer(
   config: Config,
   { logPath, progress, timeoutMs = 60_000 }: { logPath: string; progress: (message: string) => void; timeoutMs?: number },
 ): Promise<ConsumerHandle> {
-  const groups = [config.ROUTER_GROUP_ID, config.NOTIFIER_GROUP_ID];
+  const groups = resolveStages(config).map((stage) => stage.groupId);
   if (await groupsHaveMembers(admin, groups)) {
     progress(`kafka-consumer: groups ${groups.join(', ')} already have members; using them`);
     return { spawned: false, stop: async () => {} };
@@ -76,18 +77,13 @@ export async function waitForCaughtUp(
   let lags: number[] = [];
   await waitFor(
     async () => {
-      lags = (
-        await Promise.all([
-          partitionLags(admin, config.ROUTER_GROUP_ID, config.CDC_TOPIC),
-          partitionLags(admin, config.NOTIFIER_GROUP_ID, config.USER_REGISTRATION_TOPIC),
-        ])
-      ).map(totalLag);
+      lags = (await Promise.all(resolveStages(config).map((stage) => partitionLags(admin, stage.groupId, stage.inputTopic)))).map(totalLag);
       return lags.every((lag) => lag === 0);
     },
     {
       what: 'the consumer groups caught up',
       timeoutMs,
-      onProgress: () => progress(`kafka-consumer: catching up before measuring (lag router ${lags[0]}, notifier ${lags[1]})`),
+      onProgress: () => progress(`kafka-consumer: catching up before measuring (lag per stage: ${lags.join(', ')})`),
       hint: () => `they still lag (${lags.join(', ')} records)`,
     },
   );

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { eventHeaders } from '../../service/consumer/record-headers.ts';
+import { eventHeaders } from '../../service/contract/headers.ts';
 import type { Db } from '../../service/db/database.ts';
 import type { Producer } from '../../service/kafka/client.ts';
 import { pollingTable, withPollingTable } from './polling-table.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { eventCatalog } from '../../service/outbox/event-catalog.ts';
+import { eventCatalog } from '../../service/contract/events.ts';
 import { outboxRow, registrationPayload, syntheticRegistration } from './synthetic-registration.ts';
 
 test('a synthetic registration carries a payload the router accepts', () => {

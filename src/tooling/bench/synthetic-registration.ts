@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Insertable, Transaction } from 'kysely';
+import { eventCatalog, type UserRegisteredPayload } from '../../service/contract/events.ts';
 import type { Database, NewNotification, NewUser, OutboxEventTable } from '../../service/db/tables.ts';
 import { insertWelcomeNotification, welcomeMessage } from '../../service/notifications/welcome-notification.ts';
-import { eventCatalog } from '../../service/outbox/event-catalog.ts';
 import { writeOutboxEvent } from '../../service/outbox/write-outbox-event.ts';
-import type { UserRegisteredPayload } from '../../service/users/user-events.ts';
 import { insertUser } from '../../service/users/user-repository.ts';
 
 /**

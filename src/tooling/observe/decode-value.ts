@@ -1,22 +1,22 @@
+import { readEnvelope } from '../../service/contract/envelope-reader.ts';
+
 /**
  * A record value made readable: JSON is parsed, and the jsonb payload that Debezium sends as a
  * JSON string inside its envelope is parsed too, so a reader sees the event, not escaped text.
  */
 export function decodeValue(value: string | null): unknown {
   if (value === null) return null;
-  let parsed: unknown;
+  const envelope = readEnvelope(value);
+  if (envelope === undefined) return parseOrText(value);
+  const { after } = envelope;
+  if (after === null || typeof after.payload !== 'string' || envelope.payloadMalformed) return envelope.body;
+  return { ...envelope.body, after: { ...after, payload: envelope.payload } };
+}
+
+function parseOrText(value: string): unknown {
   try {
-    parsed = JSON.parse(value);
+    return JSON.parse(value);
   } catch {
     return value;
   }
-  const after = (parsed as { after?: { payload?: unknown } } | null)?.after;
-  if (after !== null && typeof after === 'object' && typeof after.payload === 'string') {
-    try {
-      return { ...(parsed as object), after: { ...after, payload: JSON.parse(after.payload) } };
-    } catch {
-      return parsed;
-    }
-  }
-  return parsed;
 }

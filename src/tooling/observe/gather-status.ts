@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { ConnectClient } from '../../service/cdc/connect-client.ts';
 import { databaseSlots, type SlotStatus } from '../../service/cdc/replication-slot.ts';
 import type { Config } from '../../service/config.ts';
+import { resolveStages } from '../../service/contract/stages.ts';
 import type { Db } from '../../service/db/database.ts';
 import { type Admin, createKafka } from '../../service/kafka/client.ts';
 import { partitionLags } from '../../service/kafka/partition-lag.ts';
@@ -39,10 +40,7 @@ export async function gatherStatus({ db, config, connect, connectorName, slotNam
       config.KAFKA_BROKERS,
       (admin) => kafkaStatus(admin, config),
     ).catch((error: Error) => ({
-      groups: [
-        { groupId: config.ROUTER_GROUP_ID, topic: config.CDC_TOPIC, error: error.message },
-        { groupId: config.NOTIFIER_GROUP_ID, topic: config.USER_REGISTRATION_TOPIC, error: error.message },
-      ],
+      groups: resolveStages(config).map((stage) => ({ groupId: stage.groupId, topic: stage.inputTopic, error: error.message })),
       deadLetter: { topic: config.DLQ_TOPIC, error: error.message },
     })),
   ]);
@@ -58,10 +56,7 @@ function describeSlot({ slotName, active, retainedBytes }: SlotStatus): { name: 
 
 async function kafkaStatus(admin: Admin, config: Config): Promise<Pick<PipelineSnapshot, 'groups' | 'deadLetter'>> {
   const groups = await Promise.all(
-    [
-      { groupId: config.ROUTER_GROUP_ID, topic: config.CDC_TOPIC },
-      { groupId: config.NOTIFIER_GROUP_ID, topic: config.USER_REGISTRATION_TOPIC },
-    ].map(async ({ groupId, topic }) => ({ groupId, topic, partitions: await partitionLags(admin, groupId, topic) })),
+    resolveStages(config).map(async ({ groupId, inputTopic }) => ({ groupId, topic: inputTopic, partitions: await partitionLags(admin, groupId, inputTopic) })),
   );
   const dlq = await admin.fetchTopicOffsets(config.DLQ_TOPIC);
   return { groups, deadLetter: { topic: config.DLQ_TOPIC, depth: dlq.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0) } };

@@ -1,10 +1,10 @@
 import type { ConnectClient } from '../../service/cdc/connect-client.ts';
 import { slotStatus } from '../../service/cdc/replication-slot.ts';
 import type { Config } from '../../service/config.ts';
-import { deadLetterHeaders } from '../../service/consumer/dead-letter.ts';
-import { eventHeaders } from '../../service/consumer/record-headers.ts';
+import { readEnvelope } from '../../service/contract/envelope-reader.ts';
+import { deadLetterHeaders, eventHeaders } from '../../service/contract/headers.ts';
 import type { Db } from '../../service/db/database.ts';
-import { AppError, toDatabaseError } from '../../service/errors.ts';
+import { AppError } from '../../service/errors.ts';
 import { openTopicReader, type TopicRecord } from '../../service/kafka/topic-reader.ts';
 import type { TraceFacts } from './trace-verdict.ts';
 
@@ -43,15 +43,14 @@ export async function gatherTrace(deps: TraceDeps, id: string): Promise<TraceFac
     .selectFrom('inbox')
     .select(['event_id', 'processed_at'])
     .where('event_id', 'in', [...ids])
-    .execute()
-    .catch(fail);
+    .execute();
   const notificationIds = events
     .map((e) => (e.payload as { notificationId?: unknown } | null)?.notificationId)
     .filter((n): n is string => typeof n === 'string' && uuidPattern.test(n));
   const notifications =
     notificationIds.length === 0
       ? []
-      : await deps.db.selectFrom('notifications').select(['id', 'status', 'sent_at']).where('id', 'in', notificationIds).execute().catch(fail);
+      : await deps.db.selectFrom('notifications').select(['id', 'status', 'sent_at']).where('id', 'in', notificationIds).execute();
 
   const capture = events.some((e) => !cdcById.has(e.id)) ? await captureState(deps) : undefined;
   return events.map((event) => {
@@ -92,7 +91,7 @@ export async function gatherTrace(deps: TraceDeps, id: string): Promise<TraceFac
 async function findEvents(db: Db, id: string) {
   let query = db.selectFrom('outbox_events').select(['id', 'aggregate_id', 'event_type', 'payload', 'created_at']);
   query = uuidPattern.test(id) ? query.where((eb) => eb.or([eb('id', '=', id), eb('aggregate_id', '=', id)])) : query.where('aggregate_id', '=', id);
-  return query.orderBy('created_at').execute().catch(fail);
+  return query.orderBy('created_at').execute();
 }
 
 async function readWindow(config: Config, topic: readonly string[], since: number): Promise<TopicRecord[]> {
@@ -115,23 +114,14 @@ async function captureState({ connect, connectorName, config, slotName }: TraceD
   };
 }
 
-function parseEnvelope(record: TopicRecord): { after?: { id?: unknown }; source?: { ts_ms?: unknown } } | null {
-  try {
-    return record.value === null ? null : JSON.parse(record.value);
-  } catch {
-    return null;
-  }
-}
-
 function outboxIdOf(record: TopicRecord): string | undefined {
-  const id = parseEnvelope(record)?.after?.id;
-  return typeof id === 'string' ? id : undefined;
+  return readEnvelope(record.value)?.eventId;
 }
 
 // Debezium's source.ts_ms is the commit time of the transaction in PostgreSQL.
 function commitTimeOf(record: TopicRecord): Date | null {
-  const ts = parseEnvelope(record)?.source?.ts_ms;
-  return typeof ts === 'number' ? new Date(ts) : null;
+  const committedAtMs = readEnvelope(record.value)?.committedAtMs;
+  return committedAtMs === undefined ? null : new Date(committedAtMs);
 }
 
 /** The first record per wanted id: a redelivery after a crash does not change when it first arrived. */
@@ -142,8 +132,4 @@ function indexBy(records: TopicRecord[], idOf: (record: TopicRecord) => string |
     if (id !== undefined && wanted.has(id) && !index.has(id)) index.set(id, record);
   }
   return index;
-}
-
-function fail(error: unknown): never {
-  throw toDatabaseError(error);
 }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
+import { resolveStages } from '../../service/contract/stages.ts';
 import { createKafka } from '../../service/kafka/client.ts';
 import { withAdmin } from '../../service/kafka/topics.ts';
 import { repoRoot } from '../../service/project-paths.ts';
@@ -27,7 +28,10 @@ export const apiServerProcess: StackProcess = {
 
 export const kafkaConsumerProcess: StackProcess = {
   name: 'kafka-consumer',
-  describe: ({ config }) => `router (group ${config.ROUTER_GROUP_ID}) and notification handler (group ${config.NOTIFIER_GROUP_ID})`,
+  describe: ({ config }) =>
+    `consumer groups ${resolveStages(config)
+      .map((stage) => `${stage.name} (${stage.groupId})`)
+      .join(', ')}`,
   ports: () => [],
   launch: cliLaunch('kafka-consumer'),
   marker: () => 'kafka-consumer',
@@ -36,15 +40,16 @@ export const kafkaConsumerProcess: StackProcess = {
   stopGraceMs: 15_000,
 };
 
-/** Ready once Kafka reports both groups stable with a member: partitions are assigned and being read. */
+/** Ready once Kafka reports every stage's group stable with a member: partitions are assigned and being read. */
 async function groupsStable({ config }: StackContext): Promise<boolean> {
   try {
     return await withAdmin(
       () => createKafka(config).admin(),
       config.KAFKA_BROKERS,
       async (admin) => {
-        const { groups } = await admin.describeGroups([config.ROUTER_GROUP_ID, config.NOTIFIER_GROUP_ID], { timeout: 2_000 });
-        return groups.length === 2 && groups.every((group) => group.state === KafkaJS.ConsumerGroupStates.STABLE && group.members.length > 0);
+        const groupIds = resolveStages(config).map((stage) => stage.groupId);
+        const { groups } = await admin.describeGroups(groupIds, { timeout: 2_000 });
+        return groups.length === groupIds.length && groups.every((group) => group.state === KafkaJS.ConsumerGroupStates.STABLE && group.members.length > 0);
       },
     );
   } catch {

@@ -1,9 +1,10 @@
 import type pg from 'pg';
 import type { Config } from '../../service/config.ts';
 import { createDatabase } from '../../service/db/database.ts';
+import { classifyDatabaseError } from '../../service/db/database-errors.ts';
 import { ensureDatabaseExists, migrate } from '../../service/db/migrate.ts';
 import { maintenanceUrl, withPgClient } from '../../service/db/single-client.ts';
-import { AppError, isDatabaseUnavailable } from '../../service/errors.ts';
+import { AppError } from '../../service/errors.ts';
 import { isLocalHost, localCluster, type PgCluster, pgCtlCluster } from './postgres-clusters.ts';
 import { progress } from './progress.ts';
 
@@ -32,7 +33,7 @@ export async function ensurePostgresReady(config: Config): Promise<void> {
   try {
     walLevel = await readWalLevel(config.DATABASE_URL);
   } catch (error) {
-    if (!isDatabaseUnavailable(error))
+    if (classifyDatabaseError(error).code !== 'DATABASE_UNAVAILABLE')
       throw new AppError('DATABASE_UNAVAILABLE', `PostgreSQL at ${host}:${port} refused us: ${(error as Error).message}`, { cause: error });
     if (cluster === undefined || cluster.status === 'online') {
       throw new AppError(

@@ -3,8 +3,9 @@ import { rm } from 'node:fs/promises';
 import pg from 'pg';
 import { databaseSlots, dropReplicationSlot } from '../../service/cdc/replication-slot.ts';
 import type { Config } from '../../service/config.ts';
+import { sqlStateOf } from '../../service/db/database-errors.ts';
 import { maintenanceUrl, withPgClient } from '../../service/db/single-client.ts';
-import { AppError } from '../../service/errors.ts';
+import { AppError, isAppError } from '../../service/errors.ts';
 import { displayPath, stackPaths } from './paths.ts';
 import { ensurePostgresReady } from './postgres-setup.ts';
 import { progress } from './progress.ts';
@@ -62,7 +63,7 @@ async function resetTestStack(config: Config, database: string): Promise<void> {
 async function dropSlots(config: Config): Promise<void> {
   const slots = await databaseSlots(config.DATABASE_URL).catch((error: unknown) => {
     // No database yet: no slot either.
-    if ((error as { code?: string }).code === '3D000') return [];
+    if (isAppError(error) && sqlStateOf(error) === '3D000') return [];
     throw error;
   });
   for (const slot of slots) {

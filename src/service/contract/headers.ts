@@ -15,6 +15,21 @@ export const eventHeaders = {
   traceparent: 'traceparent',
 } as const;
 
+/** Every header a dead-letter record adds; one prefix, so they never collide with the original's. */
+export const deadLetterHeaderPrefix = 'dlq-';
+
+export const deadLetterHeaders = {
+  stage: 'dlq-stage',
+  errorCode: 'dlq-error-code',
+  errorMessage: 'dlq-error-message',
+  originalTopic: 'dlq-original-topic',
+  originalPartition: 'dlq-original-partition',
+  originalOffset: 'dlq-original-offset',
+  originalTimestamp: 'dlq-original-timestamp',
+  attempts: 'dlq-attempts',
+  failedAt: 'dlq-failed-at',
+} as const;
+
 /** The first value of a header as UTF-8 text, or undefined when absent. */
 export function headerText(headers: Headers | undefined, name: string): string | undefined {
   const raw = headers?.[name];

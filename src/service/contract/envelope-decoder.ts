@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.ts';
+import { type Envelope, readEnvelope } from './envelope-reader.ts';
 
 /** One row of outbox_events as Debezium published it, with the jsonb payload already parsed. */
 export interface OutboxEventRecord {
@@ -42,12 +43,6 @@ const outboxRow = z.object({
   traceparent: z.string().nullish(),
 });
 
-const envelope = z.object({
-  op: z.string().optional(),
-  before: z.unknown().optional(),
-  after: z.unknown().optional(),
-});
-
 /**
  * Turns one record value of the CDC topic into an outbox event, a counted skip, or an error.
  * Pure and total: any input, however broken, yields a result and never an exception, so a
@@ -61,17 +56,15 @@ export function decodeEnvelope(value: Buffer | string | null | undefined, { topi
   if (size === 0) return skip('tombstone');
   if (size > maxBytes) return malformed(`record value is ${size} bytes, more than the ${maxBytes} allowed`);
 
-  const parsed = parseJson(typeof value === 'string' ? value : value.toString('utf8'));
-  if (!parsed.ok) return malformed('record value is not JSON');
-  const body = unwrapSchema(parsed.value);
-  const shape = envelope.safeParse(body);
-  if (!shape.success) return malformed('record value is not a Debezium envelope object');
-  const { op, after } = shape.data;
+  const envelope = readEnvelope(value);
+  if (envelope === undefined) return malformed('record value is not a JSON Debezium envelope object');
+  const { body, op } = envelope;
+  if (body.op !== undefined && op === undefined) return malformed('envelope op is not a string');
 
   switch (op) {
     case 'c':
     case 'r':
-      return decodeRow(after);
+      return decodeRow(envelope);
     case 'u':
       return skip('update');
     case 'd':
@@ -83,23 +76,17 @@ export function decodeEnvelope(value: Buffer | string | null | undefined, { topi
       return skip('message');
     case undefined:
       // A heartbeat value is only {"ts_ms": ...}: no op and no row.
-      return after === undefined || after === null ? skip('heartbeat') : malformed('envelope has a row but no op');
+      return body.after === undefined || body.after === null ? skip('heartbeat') : malformed('envelope has a row but no op');
     default:
       return malformed(`unknown Debezium op ${JSON.stringify(op).slice(0, 20)}`);
   }
 }
 
-function decodeRow(after: unknown): DecodedEnvelope {
-  if (after === null || after === undefined) return malformed('create/read envelope without an "after" row');
+function decodeRow({ after, payload, payloadMalformed }: Envelope): DecodedEnvelope {
+  if (after === null) return malformed('create/read envelope without an "after" row');
   const row = outboxRow.safeParse(after);
   if (!row.success) return malformed(`outbox row does not match: ${summarise(row.error)}`, row.error.issues);
-  const { payload: rawPayload } = row.data;
-  let payload: unknown = rawPayload;
-  if (typeof rawPayload === 'string') {
-    const parsedPayload = parseJson(rawPayload);
-    if (!parsedPayload.ok) return malformed('outbox payload is not valid JSON');
-    payload = parsedPayload.value;
-  }
+  if (payloadMalformed) return malformed('outbox payload is not valid JSON');
   return {
     kind: 'event',
     event: {
@@ -112,24 +99,6 @@ function decodeRow(after: unknown): DecodedEnvelope {
       traceparent: row.data.traceparent ?? null,
     },
   };
-}
-
-// With schemas.enable=true the converter wraps the envelope as {schema, payload}; accept both.
-function unwrapSchema(value: unknown): unknown {
-  if (isObject(value) && 'schema' in value && isObject(value.payload) && 'op' in value.payload) return value.payload;
-  return value;
-}
-
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function summarise(error: z.ZodError): string {

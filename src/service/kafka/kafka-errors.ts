@@ -17,7 +17,7 @@ const permanentCodes = new Set([
  * are the typical transient broker outage, so everything but a known permanent rejection is
  * retryable.
  */
-export function toKafkaError(error: unknown): AppError {
+export function classifyKafkaError(error: unknown): AppError {
   if (isAppError(error)) return error;
   const code = (error as { code?: unknown } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type DecodedEnvelope, decodeEnvelope } from './debezium-envelope.ts';
+import { type DecodedEnvelope, decodeEnvelope } from './envelope-decoder.ts';
 
 const row = {
   id: '7b0f3c2e-5a43-4c1e-9d3b-6a1f2e8c9d01',
