@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import type { Db } from '../../src/service/db/database.ts';
-import { createKafka } from '../../src/service/kafka/client.ts';
 import { openTestDatabase } from '../support/database.ts';
 import {
   type ConsumerProcess,
@@ -14,7 +12,7 @@ import {
   inboxCount,
   insertRegistration,
   prepareConsumerEnv,
-  type Registration,
+  produceNotificationRecord,
   readWholeTopic,
   startConsumerProcess,
   stopConsumerProcess,
@@ -87,7 +85,7 @@ test('a row lock outlasting the attempt timeout: attempts are cancelled, the poo
   })();
 
   try {
-    await produceRegistration(locked);
+    await produceNotificationRecord(testEnv, locked, 'cancel');
     // The locked record's attempts time out and are retried: the situation the test is about.
     await consumer.waitForLog(
       'a second timed-out attempt of the locked record',
@@ -95,7 +93,7 @@ test('a row lock outlasting the attempt timeout: attempts are cancelled, the poo
       20_000,
     );
     // Meanwhile another record must get a connection and be delivered, while the lock is still held.
-    await produceRegistration(healthy);
+    await produceNotificationRecord(testEnv, healthy, 'cancel');
     await handledAndSent(db, testEnv, healthy, 15_000);
     assert.equal(await inboxCount(db, testEnv.inboxHandler, [locked.eventId]), 0, 'the locked record is still waiting');
   } catch (error) {
@@ -123,22 +121,3 @@ test('a row lock outlasting the attempt timeout: attempts are cancelled, the poo
   assert.equal(peakWaiting, 1, 'one attempt at a time waited on the lock: a timed-out attempt did not keep waiting beside its retry');
   process.stdout.write(`# cancellation: peak ${peakConnections} connection(s) of ${poolMax}, peak ${peakWaiting} backend(s) waiting on the lock\n`);
 });
-
-async function produceRegistration(registration: Registration): Promise<void> {
-  const producer = createKafka(config).producer({ kafkaJS: { acks: -1 } });
-  await producer.connect();
-  try {
-    const payload = {
-      userId: registration.userId,
-      email: `cancel-${randomUUID()}@example.com`,
-      notificationId: registration.notificationId,
-      registeredAt: new Date().toISOString(),
-    };
-    await producer.send({
-      topic: testEnv.notifTopic,
-      messages: [{ key: registration.userId, value: JSON.stringify(payload), headers: { 'event-id': registration.eventId } }],
-    });
-  } finally {
-    await producer.disconnect();
-  }
-}

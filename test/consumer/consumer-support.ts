@@ -295,3 +295,23 @@ export async function inboxCount(db: Db, handler: string, eventIds: readonly str
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** The record the router would have produced for a registration, written straight to the test's notification topic. */
+export async function produceNotificationRecord(testEnv: ConsumerTestEnv, registration: Registration, label: string): Promise<void> {
+  const producer = createKafka(config).producer({ kafkaJS: { acks: -1 } });
+  await producer.connect();
+  try {
+    const payload = {
+      userId: registration.userId,
+      email: `${label}-${randomUUID()}@example.com`,
+      notificationId: registration.notificationId,
+      registeredAt: new Date().toISOString(),
+    };
+    await producer.send({
+      topic: testEnv.notifTopic,
+      messages: [{ key: registration.userId, value: JSON.stringify(payload), headers: { 'event-id': registration.eventId } }],
+    });
+  } finally {
+    await producer.disconnect();
+  }
+}

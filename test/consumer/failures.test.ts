@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import type { Db } from '../../src/service/db/database.ts';
-import { createKafka } from '../../src/service/kafka/client.ts';
 import { openTestDatabase } from '../support/database.ts';
 import {
   type ConsumerProcess,
@@ -15,6 +14,7 @@ import {
   insertRawOutboxRow,
   insertRegistration,
   prepareConsumerEnv,
+  produceNotificationRecord,
   readTopicUntil,
   startConsumerProcess,
   startReadyConsumer,
@@ -81,19 +81,7 @@ describe('kafka-consumer: failing safely', () => {
     await lock.connect();
     await lock.query('begin');
     await lock.query('select 1 from notifications where id = $1 for update', [registration.notificationId]);
-    const producer = createKafka(config).producer({ kafkaJS: { acks: -1 } });
-    await producer.connect();
-    const payload = {
-      userId: registration.userId,
-      email: `stall-${randomUUID()}@example.com`,
-      notificationId: registration.notificationId,
-      registeredAt: new Date().toISOString(),
-    };
-    await producer.send({
-      topic: testEnv.notifTopic,
-      messages: [{ key: registration.userId, value: JSON.stringify(payload), headers: { 'event-id': registration.eventId } }],
-    });
-    await producer.disconnect();
+    await produceNotificationRecord(testEnv, registration, 'stall');
     const stuckAt = Date.now();
 
     const exited = await Promise.race([

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Db } from '../../src/service/db/database.ts';
 import { AppError } from '../../src/service/errors.ts';
 import { handleRegistrationNotification } from '../../src/service/notifications/handle-registration-notification.ts';
 import type { NotificationSender } from '../../src/service/notifications/notification-sender.ts';
-import { inboxCount, insertRegistration, notificationStatuses } from '../consumer/consumer-support.ts';
+import { inboxCount, notificationStatuses } from '../consumer/consumer-support.ts';
 import { openTestDatabase } from '../support/database.ts';
 
 // A sender's failure is the sender's, whatever its network code: retried as SENDER_UNAVAILABLE (or
@@ -27,8 +28,21 @@ function failingSender(error: unknown): NotificationSender {
   };
 }
 
+/** A user and its PENDING notification, with no outbox event: the test stack's own pipeline never touches it. */
+async function pendingNotification(): Promise<{ userId: string; notificationId: string; eventId: string }> {
+  const [userId, notificationId, eventId] = [randomUUID(), randomUUID(), randomUUID()];
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('users')
+      .values({ id: userId, email: `sender-${userId}@example.com`, password_hash: 'x' })
+      .execute();
+    await trx.insertInto('notifications').values({ id: notificationId, user_id: userId, type: 'USER_REGISTRATION', message: 'welcome' }).execute();
+  });
+  return { userId, notificationId, eventId };
+}
+
 async function handleWith(sender: NotificationSender) {
-  const registration = await insertRegistration(db);
+  const registration = await pendingNotification();
   const payload = {
     userId: registration.userId,
     email: 'sender@example.com',

@@ -68,7 +68,8 @@ export const kafkaProcess: StackProcess = {
   launch: ({ paths }) => ({ command: javaBinary(), args: [...jvmArgs('1g', paths), 'kafka.Kafka', serverProperties(paths)], cwd: paths.root }),
   marker: ({ paths }) => serverProperties(paths),
   healthy: (context) => canConnect('127.0.0.1', kafkaPorts(context).broker),
-  startTimeoutMs: 60_000,
+  // Usually up in 3 s; a machine busy with other JVMs has been seen to need more than a minute.
+  startTimeoutMs: 180_000,
   stopGraceMs: 30_000,
 };
 
