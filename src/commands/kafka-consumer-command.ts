@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { runKafkaConsumer } from '../service/consumer/run-kafka-consumer.ts';
 import { type StageName, stageNames } from '../service/contract/stages.ts';
 import { createLogger } from '../service/logger.ts';
+import { startTracing } from '../service/tracing/start-tracing.ts';
 import { runAction } from './run-action.ts';
 import { untilSignal } from './until-signal.ts';
 
@@ -21,7 +22,12 @@ export function kafkaConsumerCommand(): Command {
             process.exit(exitCode === 0 ? 1 : exitCode);
           }, config.SHUTDOWN_TIMEOUT_MS).unref();
         };
-        return runKafkaConsumer({ config, logger, groups, stopRequested: untilSignal(), onShutdown });
+        const tracing = await startTracing('kafka-consumer', logger);
+        try {
+          return await runKafkaConsumer({ config, logger, groups, stopRequested: untilSignal(), onShutdown, tracing: tracing.enabled });
+        } finally {
+          await tracing.shutdown();
+        }
       }),
     );
 }

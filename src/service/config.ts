@@ -53,6 +53,14 @@ export const configSchema = z.object({
   RECORD_ATTEMPT_TIMEOUT_MS: positiveInt.default(15_000),
   // A record's retries, dead-lettering included, must fit in it (checked at start).
   CONSUMER_MAX_POLL_INTERVAL_MS: positiveInt.default(300_000),
+  // The kafka-consumer's GET /metrics, on HOST (OpenTelemetry's Prometheus port); 0 turns its metrics off.
+  METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
+  // How often the kafka-consumer reads the slot, the connector, the dead-letter depth and the groups' lag for its metrics.
+  METRICS_POLL_INTERVAL_MS: positiveInt.default(10_000),
+  // Traces are exported over OTLP/HTTP when this is set (e.g. http://127.0.0.1:4318); the SDK reads the other OTEL_* variables itself.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.union([z.literal(''), z.url()]).default(''),
+  // The local Prometheus of `make up OBSERVE=1` / `make observe`, on HOST.
+  PROMETHEUS_PORT: port.default(9090),
   STACK_DIR: z.string().min(1).default('.stack'),
 });
 

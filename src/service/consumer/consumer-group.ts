@@ -7,6 +7,7 @@ import type { Logger } from '../logger.ts';
 import { createCommitter } from './committer.ts';
 import { Counters } from './counters.ts';
 import type { SourceRecord } from './dead-letter.ts';
+import type { GroupObserver } from './group-observer.ts';
 import { InFlightWindow } from './in-flight-window.ts';
 import { OffsetTracker } from './offset-tracker.ts';
 import { followAssignment, type RebalanceListener } from './rebalance.ts';
@@ -22,6 +23,8 @@ export interface ConsumerGroupOptions {
   /** Builds the consumer; the group installs its rebalance listener through it. */
   createConsumer: (onRebalance: RebalanceListener) => Consumer;
   handle: RecordHandler;
+  /** Metrics and traces of each record; none by default. */
+  observer?: GroupObserver;
   deadLetter: DeadLetterSink;
   retry: RetryPolicy;
   attemptTimeoutMs: number;

@@ -1,9 +1,10 @@
 import type { DeadLetterStage } from '../contract/stages.ts';
-import { AppError } from '../errors.ts';
+import { AppError, toAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { runAttempt } from './attempt.ts';
 import type { Counters } from './counters.ts';
 import { buildDeadLetter, type DeadLetterMessage, type SourceRecord } from './dead-letter.ts';
+import { type GroupObserver, noObserver, type RecordObservation, type RecordResult } from './group-observer.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
 
 /**
@@ -23,6 +24,8 @@ export interface RecordPipelineOptions {
   attemptTimeoutMs: number;
   logger: Logger;
   counters: Counters;
+  /** Metrics and traces of each record (group-observer.ts); none by default. */
+  observer?: GroupObserver;
   /** Fires on shutdown: no further attempt starts and the running one is cancelled. */
   stop: AbortSignal;
   /** Called once when going on is unsafe: a dead-letter write failed for good. */
@@ -35,30 +38,43 @@ export interface RecordPipelineOptions {
  * when it must stay uncommitted (shutdown, or a dead letter that could not be written).
  */
 export function createRecordPipeline(options: RecordPipelineOptions): (record: SourceRecord) => Promise<boolean> {
-  const { stage, handle, deadLetter, retry, attemptTimeoutMs, logger, counters, stop, onFatal } = options;
+  const { stage, handle, deadLetter, retry, attemptTimeoutMs, logger, counters, stop, onFatal, observer = noObserver } = options;
   let fatal = false;
   const attempt = <T>(work: (signal: AbortSignal) => Promise<T>) => runAttempt(work, { timeoutMs: attemptTimeoutMs, stop });
 
   return async (record) => {
-    const handled = await withRetry(() => attempt((signal) => handle(record, signal)), {
+    const observation = observer.start([record]);
+    let done: RecordResult = { kind: 'left' };
+    try {
+      done = await observation.within(() => handleRecord(record, observation));
+    } finally {
+      observation.finished(done);
+    }
+    return done.kind !== 'left';
+  };
+
+  async function handleRecord(record: SourceRecord, observation: RecordObservation): Promise<RecordResult> {
+    const handled = await withRetry(() => timed(observation, () => attempt((signal) => handle(record, signal))), {
       policy: retry,
       signal: stop,
-      onRetry: (error, failedAttempts, waitMs) =>
-        logger.warn({ code: error.code, err: error, attempt: failedAttempts, waitMs, ...where(record) }, 'retrying record'),
+      onRetry: (error, failedAttempts, waitMs) => {
+        observation.retrying(error);
+        logger.warn({ code: error.code, err: error, attempt: failedAttempts, waitMs, ...where(record) }, 'retrying record');
+      },
     });
     if (handled.ok) {
       counters.add(handled.value);
-      return true;
+      return { kind: 'handled', outcome: handled.value };
     }
     // Shutting down mid-retry: leave the record uncommitted; the next run handles it.
-    if (handled.aborted) return false;
+    if (handled.aborted) return { kind: 'left' };
 
     const message = buildDeadLetter({ record, stage, error: handled.error, attempts: handled.attempts, failedAt: new Date() });
     const written = await withRetry(() => attempt(() => deadLetter(message)), { policy: retry, signal: stop });
     if (written.ok) {
       counters.add(`dead-lettered:${handled.error.code}`);
       logger.warn({ code: handled.error.code, reason: handled.error.message, attempts: handled.attempts, ...where(record) }, 'record dead-lettered');
-      return true;
+      return { kind: 'dead-lettered', code: handled.error.code };
     }
     // Nothing may be dropped: the offset stays uncommitted and the process restarts to retry it.
     if (!written.aborted && !fatal) {
@@ -71,8 +87,21 @@ export function createRecordPipeline(options: RecordPipelineOptions): (record: S
         ),
       );
     }
-    return false;
-  };
+    return { kind: 'left' };
+  }
+}
+
+/** Times one attempt of the handler, its failure included, for the attempt duration histogram. */
+async function timed<T>(observation: RecordObservation, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    const value = await work();
+    observation.attempted((performance.now() - started) / 1000, undefined);
+    return value;
+  } catch (error) {
+    observation.attempted((performance.now() - started) / 1000, toAppError(error));
+    throw error;
+  }
 }
 
 function where(record: SourceRecord): Record<string, unknown> {

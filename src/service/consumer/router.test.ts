@@ -13,6 +13,7 @@ const event: OutboxEventRecord = {
   payload: { userId, email: 'ada@example.com', notificationId: '11111111-2222-4333-8444-555566667777', registeredAt: '2025-03-01T10:00:00.000Z' },
   createdAt: '2025-03-01T10:00:00.123456Z',
   traceparent: null,
+  committedAtMs: 1_740_823_200_123,
 };
 
 function code(result: RouteResult): string {
@@ -34,7 +35,13 @@ describe('routeEvent', () => {
       'aggregate-type': 'User',
       'aggregate-id': userId,
       'occurred-at': event.createdAt,
+      'committed-at': '2025-03-01T10:00:00.123Z',
     });
+  });
+
+  it('leaves the commit time out when the envelope had none', () => {
+    const result = routeEvent({ ...event, committedAtMs: null }, topics);
+    assert.ok(result.kind === 'route' && !('committed-at' in result.record.headers));
   });
 
   it('carries a valid traceparent and drops a malformed one', () => {

@@ -44,6 +44,7 @@ export function routeEvent(event: OutboxEventRecord, topics: Readonly<Record<Rou
     [eventHeaders.aggregateId]: event.aggregateId,
     [eventHeaders.occurredAt]: event.createdAt,
   };
+  if (event.committedAtMs !== null) headers[eventHeaders.committedAt] = new Date(event.committedAtMs).toISOString();
   // A malformed trace header is dropped, not fatal: tracing is best effort, the event is valid.
   if (event.traceparent !== null && isValidTraceparent(event.traceparent)) headers[eventHeaders.traceparent] = event.traceparent;
 

@@ -1,14 +1,22 @@
+import { createConnectClient } from '../cdc/connect-client.ts';
+import { loadConnectorConfig } from '../cdc/connector-config.ts';
 import type { Config } from '../config.ts';
 import { resolveStages, type StageName } from '../contract/stages.ts';
 import { createDatabase, type Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import { type Admin, createKafka, type Producer } from '../kafka/client.ts';
 import { createLogger, type Logger } from '../logger.ts';
+import { type MetricsServer, startMetricsServer } from '../metrics/metrics-server.ts';
+import { createMetricsRegistry, type MetricsRegistry } from '../metrics/registry.ts';
 import { createLogSender, type NotificationSender } from '../notifications/notification-sender.ts';
 import { type RunningGroup, startConsumerGroup } from './consumer-group.ts';
 import { createDeadLetterSink } from './dead-letter-sink.ts';
 import { assignedLag } from './group-lag.ts';
+import { createConsumerMetrics } from './group-metrics.ts';
+import { observeGroup, type RecordObserver } from './group-observer.ts';
+import { tracingObserver } from './group-tracing.ts';
 import { createConsumerProducer, createGroupConsumer } from './kafka-clients.ts';
+import { createPipelineGauges, watchPipelineState } from './pipeline-metrics.ts';
 import { type RetryPolicy, worstCaseRetryMs } from './retry.ts';
 import { type StageResources, stageHandlers } from './stage-handlers.ts';
 import { createStallWatch } from './stall-watch.ts';
@@ -25,6 +33,8 @@ export interface RunKafkaConsumerOptions {
    */
   onShutdown?: (exitCode: number) => void;
   sender?: NotificationSender;
+  /** Traces each record (the OpenTelemetry SDK was started, start-tracing.ts). */
+  tracing?: boolean;
 }
 
 const statsIntervalMs = 30_000;
@@ -34,7 +44,15 @@ const statsIntervalMs = 30_000;
  * and committed) or something makes going on unsafe: a dead-letter write failing for good, or
  * a group stalled with lag (exit code 1, so a supervisor restarts the process).
  */
-export async function runKafkaConsumer({ config, logger, groups, stopRequested, onShutdown, sender }: RunKafkaConsumerOptions): Promise<number> {
+export async function runKafkaConsumer({
+  config,
+  logger,
+  groups,
+  stopRequested,
+  onShutdown,
+  sender,
+  tracing = false,
+}: RunKafkaConsumerOptions): Promise<number> {
   const retry: RetryPolicy = { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseDelayMs: config.RETRY_BASE_DELAY_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS };
   checkRetryBudget(config, retry);
 
@@ -53,10 +71,19 @@ export async function runKafkaConsumer({ config, logger, groups, stopRequested, 
   let db: Db | undefined;
   const running: RunningGroup[] = [];
   const timers: NodeJS.Timeout[] = [];
+  // METRICS_PORT=0: no registry, no observer, no pipeline reads; what the bench compares against.
+  const registry = config.METRICS_PORT > 0 ? createMetricsRegistry() : undefined;
+  const metrics = registry === undefined ? undefined : createConsumerMetrics(registry);
+  let metricsServer: MetricsServer | undefined;
+  let pipelineWatch: { stop: () => void } | undefined;
 
   try {
     await connect(producer, config);
     await connect(admin, config);
+    if (registry !== undefined) {
+      metricsServer = await startMetricsServer(registry, { host: config.HOST, port: config.METRICS_PORT, logger });
+      pipelineWatch = await watchPipeline(config, admin, registry, logger);
+    }
     const resources: StageResources = {
       config,
       producer,
@@ -67,6 +94,10 @@ export async function runKafkaConsumer({ config, logger, groups, stopRequested, 
     };
     for (const stage of resolveStages(config, groups)) {
       const binding = stageHandlers[stage.name](resources);
+      const observers: RecordObserver[] = [];
+      // Tracing first: its context is the outermost, so spans started while metrics record are children.
+      if (tracing) observers.push(tracingObserver({ stage: stage.name, group: stage.groupId, topic: stage.inputTopic }));
+      if (metrics !== undefined) observers.push(metrics.observer({ stage: stage.name, group: stage.groupId, effect: binding.effect }));
       running.push(
         await startConsumerGroup({
           name: stage.name,
@@ -75,6 +106,7 @@ export async function runKafkaConsumer({ config, logger, groups, stopRequested, 
           logger: logger.child({ component: stage.name }),
           createConsumer: (onRebalance) => createGroupConsumer(kafka, config, stage.groupId, onRebalance),
           handle: binding.handle,
+          observer: observeGroup(binding.describe, observers),
           maxInFlight: binding.maxInFlight ?? config.MAX_IN_FLIGHT,
           deadLetter: createDeadLetterSink(producer, config.DLQ_TOPIC),
           retry,
@@ -94,12 +126,32 @@ export async function runKafkaConsumer({ config, logger, groups, stopRequested, 
   } finally {
     onShutdown?.(failure === undefined ? 0 : 1);
     for (const timer of timers) clearInterval(timer);
+    pipelineWatch?.stop();
     await Promise.allSettled(running.map((group) => group.stop()));
     await producer.flush({ timeout: 2_000 }).catch(() => {});
-    await Promise.allSettled([producer.disconnect(), admin.disconnect(), db?.destroy()]);
+    await Promise.allSettled([producer.disconnect(), admin.disconnect(), db?.destroy(), metricsServer?.close()]);
     logStats(running, logger);
   }
   return failure === undefined ? 0 : 1;
+}
+
+/** The pipeline's state for the metrics: this process is the one that reads it (see the README, "Observe it"). */
+async function watchPipeline(config: Config, admin: Admin, registry: MetricsRegistry, logger: Logger): Promise<{ stop: () => void }> {
+  const connectorName = (await loadConnectorConfig(config)).name;
+  const gauges = createPipelineGauges(registry, { slotName: config.SLOT_NAME, connectorName, deadLetterTopic: config.DLQ_TOPIC });
+  return watchPipelineState(
+    {
+      databaseUrl: config.DATABASE_URL,
+      slotName: config.SLOT_NAME,
+      connect: createConnectClient(config.CONNECT_URL, { timeoutMs: 3_000 }),
+      connectorName,
+      admin,
+      stages: resolveStages(config),
+      deadLetterTopic: config.DLQ_TOPIC,
+    },
+    gauges,
+    { intervalMs: config.METRICS_POLL_INTERVAL_MS, logger: logger.child({ component: 'pipeline-metrics' }) },
+  );
 }
 
 function watchLiveness(groups: readonly RunningGroup[], admin: Admin, config: Config, onFatal: (error: AppError) => void): NodeJS.Timeout {

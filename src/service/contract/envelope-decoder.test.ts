@@ -13,7 +13,7 @@ const row = {
 };
 
 function envelope(op: string, after: unknown = row, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ before: null, after, source: { table: 'outbox_events' }, op, ts_ms: 1, ...extra });
+  return JSON.stringify({ before: null, after, source: { table: 'outbox_events', ts_ms: 1_740_823_200_123 }, op, ts_ms: 1, ...extra });
 }
 
 function errorCode(result: DecodedEnvelope): string {
@@ -34,6 +34,7 @@ describe('decodeEnvelope', () => {
         payload: { userId: row.aggregate_id, email: 'a@example.com' },
         createdAt: row.created_at,
         traceparent: null,
+        committedAtMs: 1_740_823_200_123,
       },
     });
   });

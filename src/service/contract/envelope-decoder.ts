@@ -11,6 +11,8 @@ export interface OutboxEventRecord {
   payload: unknown;
   createdAt: string;
   traceparent: string | null;
+  /** source.ts_ms: when the transaction committed in PostgreSQL; null when the envelope lacks it. */
+  committedAtMs: number | null;
 }
 
 export const skipReasons = ['tombstone', 'heartbeat', 'message', 'update', 'delete', 'truncate'] as const;
@@ -82,7 +84,7 @@ export function decodeEnvelope(value: Buffer | string | null | undefined, { topi
   }
 }
 
-function decodeRow({ after, payload, payloadMalformed }: Envelope): DecodedEnvelope {
+function decodeRow({ after, payload, payloadMalformed, committedAtMs }: Envelope): DecodedEnvelope {
   if (after === null) return malformed('create/read envelope without an "after" row');
   const row = outboxRow.safeParse(after);
   if (!row.success) return malformed(`outbox row does not match: ${summarise(row.error)}`, row.error.issues);
@@ -97,6 +99,7 @@ function decodeRow({ after, payload, payloadMalformed }: Envelope): DecodedEnvel
       payload,
       createdAt: row.data.created_at,
       traceparent: row.data.traceparent ?? null,
+      committedAtMs: committedAtMs ?? null,
     },
   };
 }

@@ -12,6 +12,8 @@ export const eventHeaders = {
   aggregateType: 'aggregate-type',
   aggregateId: 'aggregate-id',
   occurredAt: 'occurred-at',
+  /** When the outbox row committed in PostgreSQL (Debezium's source.ts_ms), ISO-8601: the start of every freshness figure. */
+  committedAt: 'committed-at',
   traceparent: 'traceparent',
 } as const;
 

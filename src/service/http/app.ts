@@ -4,10 +4,13 @@ import { requestId } from 'hono/request-id';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { MetricsRegistry } from '../metrics/registry.ts';
 import type { App } from './app-env.ts';
 import { createRouter } from './create-router.ts';
 import { handleError } from './error-handler.ts';
 import { healthRoutes } from './health-routes.ts';
+import { httpMetrics, metricsEndpoint } from './http-metrics.ts';
+import { httpTracing } from './http-tracing.ts';
 import { requestLogger } from './request-logger.ts';
 import { usersRoutes } from './users-routes.ts';
 
@@ -16,6 +19,8 @@ export interface AppOptions {
   logger: Logger;
   hashPassword: (password: string) => Promise<string>;
   bodyLimitBytes?: number;
+  /** Served at GET /metrics, with every request measured into it; no metrics without one. */
+  metrics?: MetricsRegistry;
 }
 
 export const openApiInfo = {
@@ -27,9 +32,11 @@ export const openApiInfo = {
   },
 } as const;
 
-export function createApp({ db, logger, hashPassword, bodyLimitBytes = 64 * 1024 }: AppOptions): App {
+export function createApp({ db, logger, hashPassword, bodyLimitBytes = 64 * 1024, metrics }: AppOptions): App {
   const app = createRouter();
   app.use(requestId());
+  app.use(httpTracing());
+  if (metrics !== undefined) app.use(httpMetrics(metrics));
   app.use(requestLogger(logger));
   app.use(
     '/api/*',
@@ -44,6 +51,7 @@ export function createApp({ db, logger, hashPassword, bodyLimitBytes = 64 * 1024
   app.route('/api/v1', usersRoutes({ db, hashPassword }));
   app.doc31('/openapi.json', openApiInfo);
   app.get('/swagger', swaggerUI({ url: '/openapi.json' }));
+  if (metrics !== undefined) app.get('/metrics', metricsEndpoint(metrics));
   app.notFound((c) => handleError(new AppError('NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`), c));
   app.onError(handleError);
   return app;

@@ -1,7 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { continueOrStartTrace } from '../outbox/trace-context.ts';
 import { type RegisterUserDeps, registerUser } from '../users/register-user.ts';
 import { findUserView } from '../users/user-repository.ts';
 import type { AppEnv } from './app-env.ts';
@@ -46,7 +45,7 @@ export function usersRoutes(deps: RegisterUserDeps & { db: Db }): OpenAPIHono<Ap
   return createRouter()
     .openapi(register, async (c) => {
       const { email, password } = c.req.valid('json');
-      const user = await registerUser(deps, { email, password, traceparent: continueOrStartTrace(c.req.header('traceparent')) });
+      const user = await registerUser(deps, { email, password, traceparent: c.req.header('traceparent') });
       c.get('logger').info({ userId: user.id, eventId: user.eventId }, 'user registered');
       c.header('Location', `/api/v1/users/${user.id}`);
       return c.json({ id: user.id, email: user.email, createdAt: user.createdAt.toISOString() }, 201);

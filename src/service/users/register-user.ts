@@ -1,13 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { Db } from '../db/database.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { insertWelcomeNotification } from '../notifications/welcome-notification.ts';
+import { continueOrStartTrace } from '../outbox/trace-context.ts';
 import { writeOutboxEvent } from '../outbox/write-outbox-event.ts';
+import { activeTraceparent, tracer } from '../tracing/tracer.ts';
 import { insertUser } from './user-repository.ts';
 
 export interface RegisterUserInput {
   email: string;
   password: string;
+  /** The caller's W3C traceparent, kept on the event when tracing is off (a fresh one when absent or invalid). */
   traceparent?: string | null;
 }
 
@@ -29,6 +33,9 @@ export interface RegisterUserDeps {
  * The write side of the outbox pattern: the user, its pending welcome notification and the
  * UserRegistered event commit in ONE transaction, or none of them does. Nothing here talks to
  * Kafka; Debezium relays the outbox row from the WAL.
+ *
+ * The transaction is a span of its own, and the outbox row stores ITS context: the router continues
+ * the trace from there, so the relay hangs under the transaction that wrote the event.
  */
 export async function registerUser({ db, hashPassword, now = () => new Date() }: RegisterUserDeps, input: RegisterUserInput): Promise<RegisteredUser> {
   // Hash before the transaction opens: a slow KDF must not hold a pooled connection.
@@ -37,15 +44,24 @@ export async function registerUser({ db, hashPassword, now = () => new Date() }:
   const notificationId = randomUUID();
   const createdAt = now();
   try {
-    const eventId = await db.transaction().execute(async (trx) => {
-      await insertUser(trx, { id, email: input.email, password_hash: passwordHash, created_at: createdAt, updated_at: createdAt });
-      await insertWelcomeNotification(trx, { id: notificationId, userId: id, email: input.email, createdAt });
-      return writeOutboxEvent(trx, {
-        type: 'UserRegistered',
-        aggregateId: id,
-        payload: { userId: id, email: input.email, notificationId, registeredAt: createdAt.toISOString() },
-        traceparent: input.traceparent ?? null,
-      });
+    const eventId = await tracer.startActiveSpan('registration transaction', { attributes: { 'db.system.name': 'postgresql' } }, async (span) => {
+      try {
+        return await db.transaction().execute(async (trx) => {
+          await insertUser(trx, { id, email: input.email, password_hash: passwordHash, created_at: createdAt, updated_at: createdAt });
+          await insertWelcomeNotification(trx, { id: notificationId, userId: id, email: input.email, createdAt });
+          return writeOutboxEvent(trx, {
+            type: 'UserRegistered',
+            aggregateId: id,
+            payload: { userId: id, email: input.email, notificationId, registeredAt: createdAt.toISOString() },
+            traceparent: activeTraceparent() ?? continueOrStartTrace(input.traceparent),
+          });
+        });
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: isAppError(error) ? error.code : 'INTERNAL' });
+        throw error;
+      } finally {
+        span.end();
+      }
     });
     return { id, email: input.email, createdAt, notificationId, eventId };
   } catch (error) {

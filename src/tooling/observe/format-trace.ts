@@ -8,6 +8,7 @@ export function formatTrace(facts: TraceFacts, report: TraceReport): string {
   const [captured, routed, delivered] = report.hops;
   const lines = [
     `event ${facts.event.id}  ${facts.event.eventType}  aggregate ${facts.event.aggregateId}`,
+    `  trace id       ${facts.event.traceId ?? 'none (the row carries no traceparent)'}`,
     `  outbox row     written ${iso(facts.event.createdAt)}${facts.cdc?.committedAt ? `, committed ${iso(facts.cdc.committedAt)} (WAL)` : ''}`,
     facts.cdc === null
       ? '  CDC record     not found'

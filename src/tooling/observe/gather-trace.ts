@@ -6,6 +6,7 @@ import { deadLetterHeaders, eventHeaders } from '../../service/contract/headers.
 import type { Db } from '../../service/db/database.ts';
 import { AppError } from '../../service/errors.ts';
 import { openTopicReader, type TopicRecord } from '../../service/kafka/topic-reader.ts';
+import { isValidTraceparent } from '../../service/outbox/trace-context.ts';
 import type { TraceFacts } from './trace-verdict.ts';
 
 export interface TraceDeps {
@@ -61,7 +62,7 @@ export async function gatherTrace(deps: TraceDeps, id: string): Promise<TraceFac
     const notificationId = (event.payload as { notificationId?: string } | null)?.notificationId;
     const notification = notifications.find((n) => n.id === notificationId);
     return {
-      event: { id: event.id, aggregateId: event.aggregate_id, eventType: event.event_type, createdAt: event.created_at },
+      event: { id: event.id, aggregateId: event.aggregate_id, eventType: event.event_type, createdAt: event.created_at, traceId: traceIdOf(event.traceparent) },
       cdc:
         cdcRecord === undefined
           ? null
@@ -89,7 +90,7 @@ export async function gatherTrace(deps: TraceDeps, id: string): Promise<TraceFac
 }
 
 async function findEvents(db: Db, id: string) {
-  let query = db.selectFrom('outbox_events').select(['id', 'aggregate_id', 'event_type', 'payload', 'created_at']);
+  let query = db.selectFrom('outbox_events').select(['id', 'aggregate_id', 'event_type', 'payload', 'created_at', 'traceparent']);
   query = uuidPattern.test(id) ? query.where((eb) => eb.or([eb('id', '=', id), eb('aggregate_id', '=', id)])) : query.where('aggregate_id', '=', id);
   return query.orderBy('created_at').execute();
 }
@@ -112,6 +113,11 @@ async function captureState({ connect, connectorName, config, slotName }: TraceD
     slotActive: slot?.active ?? null,
     slotRetainedBytes: slot?.retainedBytes ?? null,
   };
+}
+
+// version-traceid-parentid-flags: the trace id is the second field.
+function traceIdOf(traceparent: string | null): string | null {
+  return traceparent !== null && isValidTraceparent(traceparent) ? traceparent.split('-')[1]! : null;
 }
 
 function outboxIdOf(record: TopicRecord): string | undefined {

@@ -4,7 +4,7 @@ import { type TraceFacts, traceVerdict } from './trace-verdict.ts';
 
 const t = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms);
 const base: TraceFacts = {
-  event: { id: 'e', aggregateId: 'u', eventType: 'UserRegistered', createdAt: t(0) },
+  event: { id: 'e', aggregateId: 'u', eventType: 'UserRegistered', createdAt: t(0), traceId: null },
   cdc: null,
   routed: null,
   deadLetter: null,

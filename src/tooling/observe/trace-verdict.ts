@@ -1,6 +1,7 @@
 /** What was found at each hop of one event's path; null where it was not (yet) found. */
 export interface TraceFacts {
-  event: { id: string; aggregateId: string; eventType: string; createdAt: Date };
+  /** traceId: the W3C trace id the outbox row carries (look the trace up in Jaeger or Tempo by it); null without one. */
+  event: { id: string; aggregateId: string; eventType: string; createdAt: Date; traceId: string | null };
   cdc: { partition: number; offset: number; timestamp: Date; committedAt: Date | null } | null;
   routed: { topic: string; partition: number; offset: number; timestamp: Date } | null;
   deadLetter: { stage: string; errorCode: string; errorMessage: string; failedAt: string; partition: number; offset: number } | null;

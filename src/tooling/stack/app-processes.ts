@@ -16,7 +16,7 @@ function cliLaunch(command: string) {
 
 export const apiServerProcess: StackProcess = {
   name: 'api-server',
-  describe: ({ config }) => `HTTP API http://${config.HOST}:${config.PORT} (Swagger UI /swagger)`,
+  describe: ({ config }) => `HTTP API http://${config.HOST}:${config.PORT} (Swagger UI /swagger, metrics /metrics)`,
   ports: ({ config }) => [config.PORT],
   launch: cliLaunch('api-server'),
   // The command line holds the subcommand name: enough to tell our process from a recycled pid.
@@ -31,8 +31,8 @@ export const kafkaConsumerProcess: StackProcess = {
   describe: ({ config }) =>
     `consumer groups ${resolveStages(config)
       .map((stage) => `${stage.name} (${stage.groupId})`)
-      .join(', ')}`,
-  ports: () => [],
+      .join(', ')}${config.METRICS_PORT > 0 ? `; metrics http://${config.HOST}:${config.METRICS_PORT}/metrics` : ''}`,
+  ports: ({ config }) => (config.METRICS_PORT > 0 ? [config.METRICS_PORT] : []),
   launch: cliLaunch('kafka-consumer'),
   marker: () => 'kafka-consumer',
   healthy: groupsStable,
