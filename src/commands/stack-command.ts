@@ -13,7 +13,8 @@ export function stackCommand(): Command {
   command
     .command('up')
     .description('start whatever is not running (detached), create topics, register the connector; safe to repeat')
-    .action(runAction(async (config) => void (await stackUp(config))));
+    .option('--observe', 'also start Prometheus (Debian package) scraping the api-server and the kafka-consumer, alert rules loaded')
+    .action(runAction(async (config, options: { observe?: boolean }) => void (await stackUp(config, [], { observe: options.observe === true }))));
   command
     .command('down')
     .description('stop the processes this stack started (SIGTERM, then SIGKILL); keeps data')
@@ -35,7 +36,7 @@ export function stackCommand(): Command {
   command
     .command('logs')
     .description('tail the process logs')
-    .argument('[process...]', 'kafka, connect, api-server, kafka-consumer (default: all)')
+    .argument('[process...]', 'kafka, connect, api-server, kafka-consumer, prometheus (default: all)')
     .addOption(new Option('-n, --lines <count>', 'lines per log').default('50'))
     .option('-f, --follow', 'keep following (Ctrl-C to stop)', false)
     .action(

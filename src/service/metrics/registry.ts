@@ -9,7 +9,11 @@ export type MetricsRegistry = Registry;
  */
 export function createMetricsRegistry({ defaultMetrics = true }: { defaultMetrics?: boolean } = {}): MetricsRegistry {
   const registry = new Registry();
-  if (defaultMetrics) collectDefaultMetrics({ register: registry });
+  if (!defaultMetrics) return registry;
+  collectDefaultMetrics({ register: registry });
+  // Gauges named like counters, which `promtool check metrics` rejects; the same figures remain
+  // per type in nodejs_active_handles, nodejs_active_requests and nodejs_active_resources (sum them).
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
   return registry;
 }
 

@@ -26,6 +26,8 @@ export interface StackProcess {
   healthy: (context: StackContext) => Promise<boolean>;
   startTimeoutMs: number;
   stopGraceMs: number;
+  /** Started only when asked for (`make up OBSERVE=1`); not running is not unhealthy. */
+  optional?: boolean;
 }
 
 export function pidFile(process: StackProcess, paths: StackPaths): string {

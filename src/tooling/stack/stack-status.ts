@@ -16,8 +16,10 @@ export async function stackStatus(config: Config): Promise<{ lines: string[]; he
   for (const process of stackProcesses) {
     const pid = await processPid(process, context);
     const answering = pid !== undefined && (await process.healthy(context));
-    healthy &&= answering;
-    const state = pid === undefined ? 'stopped' : answering ? `running (pid ${pid})` : `starting or unhealthy (pid ${pid})`;
+    // An optional process (Prometheus) that was not asked for is not a problem.
+    healthy &&= answering || (pid === undefined && process.optional === true);
+    const state =
+      pid === undefined ? (process.optional === true ? 'not started' : 'stopped') : answering ? `running (pid ${pid})` : `starting or unhealthy (pid ${pid})`;
     lines.push(`${process.name.padEnd(14)} ${state.padEnd(22)} ${process.describe(context)}; log ${displayPath(logFile(process, context.paths))}`);
   }
   const connector = await loadConnectorConfig(config);

@@ -9,20 +9,22 @@ import { ensurePostgresReady, prepareDatabase } from './postgres-setup.ts';
 import { assertPortsFree } from './preflight.ts';
 import { ensureProcessRunning, processPid } from './process-lifecycle.ts';
 import { progress } from './progress.ts';
+import { prometheusUrl } from './prometheus-process.ts';
 import { logFile, type StackContext } from './stack-process.ts';
-import { applicationProcesses, infrastructureProcesses, stackProcesses } from './stack-processes.ts';
+import { applicationProcesses, infrastructureProcesses, observabilityProcesses, stackProcesses } from './stack-processes.ts';
 
 /**
  * Brings the local stack up, idempotently: PostgreSQL ready (logical WAL, migrated), jars present,
  * each process running and answering, topics created, connector RUNNING. Names of the processes
  * this call started are pushed to `started` as it goes, so a caller can stop exactly those even
- * when a later step fails.
+ * when a later step fails. `observe` starts Prometheus too.
  */
-export async function stackUp(config: Config, started: string[] = []): Promise<string[]> {
+export async function stackUp(config: Config, started: string[] = [], { observe = false }: { observe?: boolean } = {}): Promise<string[]> {
   const context: StackContext = { config, paths: stackPaths(config) };
   progress(`Java ${await checkJava()} found`);
+  const wanted = stackProcesses.filter((process) => observe || process.optional !== true);
   // Before the slow steps: a taken port should fail in a second, not after the jar download.
-  for (const process of stackProcesses) {
+  for (const process of wanted) {
     if ((await processPid(process, context)) === undefined) await assertPortsFree(process, context);
   }
   await ensurePostgresReady(config);
@@ -43,7 +45,7 @@ export async function stackUp(config: Config, started: string[] = []): Promise<s
 
   const connector = await registerConnector(config, { report: progress });
   progress(`${connector.status} (${connector.outcome}, waited ${(connector.waitedMs / 1000).toFixed(1)} s)`);
-  for (const process of applicationProcesses) {
+  for (const process of [...applicationProcesses, ...(observe ? observabilityProcesses : [])]) {
     if (await ensureProcessRunning(process, context)) started.push(process.name);
   }
   await printSummary(context, connector.name);
@@ -56,12 +58,17 @@ async function printSummary(context: StackContext, connectorName: string): Promi
   const lines = ['', 'stack is up:'];
   for (const process of stackProcesses) {
     const pid = await processPid(process, context);
+    if (pid === undefined && process.optional === true) continue;
     lines.push(`  ${process.name.padEnd(14)} pid ${String(pid).padEnd(8)} ${process.describe(context)}`);
     lines.push(`  ${''.padEnd(14)} log ${displayPath(logFile(process, context.paths))}`);
   }
   lines.push(`  connector      ${connectorName} -> topic ${config.CDC_TOPIC}`);
   lines.push(`  state          ${displayPath(context.paths.root)} (data, logs, pid files)`);
   lines.push('', `API ${api}   Swagger UI ${api}/swagger   Connect REST ${config.CONNECT_URL}/connectors/${connectorName}/status`);
+  const metrics = config.METRICS_PORT > 0 ? `   kafka-consumer http://${config.HOST}:${config.METRICS_PORT}/metrics` : '';
+  lines.push(`metrics: api-server ${api}/metrics${metrics}`);
+  if ((await processPid(observabilityProcesses[0]!, context)) !== undefined)
+    lines.push(`Prometheus ${prometheusUrl(config)} (graphs /graph, alerts /alerts, targets /targets)`);
   lines.push('', 'try:');
   lines.push(
     `  curl -s -X POST ${api}/api/v1/users -H 'content-type: application/json' -d '{"email": "ada@example.com", "password": "correct horse battery staple"}'`,
