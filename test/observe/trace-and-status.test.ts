@@ -41,8 +41,12 @@ async function connectorState(): Promise<string | undefined> {
 }
 
 describe('cli trace against the running pipeline', () => {
-  test('a registered user is traced to DELIVERED, with a latency for every hop', async () => {
-    const user = await registerUser({ db, hashPassword: (p) => hashPassword(p, 10) }, { email: uniqueEmail('trace'), password: 'correct horse battery' });
+  test('a registered user is traced to DELIVERED, with a latency for every hop and its trace id', async () => {
+    const traceId = randomUUID().replaceAll('-', '');
+    const user = await registerUser(
+      { db, hashPassword: (p) => hashPassword(p, 10) },
+      { email: uniqueEmail('trace'), password: 'correct horse battery', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    );
     const [result] = await waitFor(
       async () => {
         const traced = await trace(user.id);
@@ -54,8 +58,10 @@ describe('cli trace against the running pipeline', () => {
     assert.equal(result!.facts.notification?.status, 'SENT');
     for (const hop of result!.report.hops) assert.equal(typeof hop.ms, 'number', hop.name);
     assert.ok(result!.report.totalMs! >= 0);
+    assert.equal(result!.facts.event.traceId, traceId);
     const human = await runCli(['trace', user.eventId]);
     assert.match(human.stdout, /verdict\s+DELIVERED/);
+    assert.match(human.stdout, new RegExp(`trace id\\s+${traceId}`));
   });
 
   test('an event of an unknown type is traced to DEAD-LETTERED with its reason', async () => {
