@@ -47,6 +47,8 @@ export async function prepareConsumerEnv(label: string, { createDlq = true }: { 
     NOTIFIER_INBOX_HANDLER: testEnv.inboxHandler,
     CONSUMER_SESSION_TIMEOUT_MS: '6000',
     LOG_LEVEL: 'info',
+    // The test stack's own kafka-consumer holds METRICS_PORT; a test's consumer serves no metrics unless it asks.
+    METRICS_PORT: '0',
   };
   await withAdmin(async (admin) => {
     await createTopics(admin, createDlq ? [testEnv.notifTopic, testEnv.dlqTopic] : [testEnv.notifTopic]);

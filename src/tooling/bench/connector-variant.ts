@@ -120,6 +120,8 @@ export async function startConnectorVariant(
         ROUTER_GROUP_ID: groups.router,
         NOTIFIER_GROUP_ID: groups.notifier,
         NOTIFIER_INBOX_HANDLER: handler,
+        // The stack's own kafka-consumer holds METRICS_PORT.
+        METRICS_PORT: '0',
       },
       groups: [groups.router, groups.notifier],
       logPath,
