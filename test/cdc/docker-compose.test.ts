@@ -1,20 +1,25 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { connectorConfigFile, databaseSettings } from '../../src/service/cdc/connector-config.ts';
 import { configSchema } from '../../src/service/config.ts';
 import { repoRoot } from '../../src/service/project-paths.ts';
+import { alertRulesFile, prometheusConfigFile, scrapeJobs } from '../../src/tooling/stack/prometheus-config.ts';
 
 // Docker cannot run here, so the compose file is checked against the sources of truth it must
-// agree with: connector.json, the config defaults and debezium/pom.xml.
+// agree with: connector.json, the config defaults, debezium/pom.xml, the Prometheus that make
+// observe runs and the observability files.
 interface Service {
   image?: string;
   command?: string[] | string;
   environment?: Record<string, string | number>;
   volumes?: string[];
   ports?: string[];
+  network_mode?: string;
 }
 
 const compose = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
@@ -23,8 +28,8 @@ const defaults = configSchema.parse({});
 const pom = readFileSync(path.join(repoRoot, 'debezium', 'pom.xml'), 'utf8');
 const pomVersion = (name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(pom)?.[1];
 
-test('has postgres with logical WAL, Kafka, Debezium Connect, Kafka UI on 8090 and an init service', () => {
-  assert.deepEqual(Object.keys(services).sort(), ['connect', 'init', 'kafka', 'kafka-ui', 'postgres']);
+test('has postgres with logical WAL, Kafka, Debezium Connect, Kafka UI on 8090, an init service, Prometheus, Grafana and Jaeger', () => {
+  assert.deepEqual(Object.keys(services).sort(), ['connect', 'grafana', 'init', 'jaeger', 'kafka', 'kafka-ui', 'postgres', 'prometheus']);
   assert.ok([services.postgres?.command].flat().join(' ').includes('wal_level=logical'));
   assert.ok(services['kafka-ui']?.ports?.some((port) => port.includes(':8090:')));
   assert.match(services['kafka-ui']?.image ?? '', /kafbat\/kafka-ui/);
@@ -86,4 +91,55 @@ test('Kafka keeps its data in the mounted volume, under a real KRaft cluster id,
 
 test('init fills the slot name the local stack uses by default', () => {
   assert.equal(services.init?.environment?.SLOT_NAME, defaults.SLOT_NAME);
+});
+
+/** host:port -> the mounted file on the host, for the service's volumes. */
+function mounts(service: Service | undefined): Map<string, string> {
+  return new Map((service?.volumes ?? []).filter((v) => v.startsWith('./')).map((v) => [v.split(':')[1]!, path.join(repoRoot, v.split(':')[0]!)]));
+}
+
+test('Prometheus runs the version make observe runs, with the checked-in config and rules mounted where the config expects them', async () => {
+  const { stdout } = await promisify(execFile)('promtool', ['--version']);
+  const local = /version (\d+\.\d+\.\d+)/.exec(stdout)?.[1];
+  assert.equal(services.prometheus?.image, `prom/prometheus:v${local}`);
+  const mounted = mounts(services.prometheus);
+  assert.equal(mounted.get('/etc/prometheus/prometheus.yml'), prometheusConfigFile);
+  const prometheusYml = parse(readFileSync(prometheusConfigFile, 'utf8')) as {
+    rule_files: string[];
+    scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
+  };
+  for (const rules of prometheusYml.rule_files) assert.equal(mounted.get(rules), alertRulesFile, `${rules} is the alert rules file`);
+  // On the host network it scrapes what the processes bind by default.
+  assert.equal(services.prometheus?.network_mode, 'host');
+  const targets = Object.fromEntries(prometheusYml.scrape_configs.map((job) => [job.job_name, job.static_configs.flatMap((c) => c.targets)]));
+  assert.deepEqual(targets, {
+    [scrapeJobs.apiServer]: [`${defaults.HOST}:${defaults.PORT}`],
+    [scrapeJobs.kafkaConsumer]: [`${defaults.HOST}:${defaults.METRICS_PORT}`],
+  });
+});
+
+test('Grafana gets the dashboard and a Prometheus data source at the address Prometheus listens on', () => {
+  const mounted = mounts(services.grafana);
+  const provisioning = mounted.get('/etc/grafana/provisioning')!;
+  const dashboards = parse(readFileSync(path.join(provisioning, 'dashboards', 'dashboards.yml'), 'utf8')) as {
+    providers: Array<{ options: { path: string } }>;
+  };
+  const dashboardDir = mounted.get(dashboards.providers[0]!.options.path);
+  assert.equal(dashboardDir, path.join(repoRoot, 'observability', 'grafana', 'dashboards'));
+  const dashboard = JSON.parse(readFileSync(path.join(dashboardDir!, 'outbox-pipeline.json'), 'utf8')) as { uid: string; panels: unknown[] };
+  assert.equal(dashboard.uid, 'outbox-pipeline');
+  assert.ok(dashboard.panels.length >= 10);
+  const sources = parse(readFileSync(path.join(provisioning, 'datasources', 'datasources.yml'), 'utf8')) as {
+    datasources: Array<{ type: string; url: string }>;
+  };
+  const listen = /--web\.listen-address=(\S+)/.exec([services.prometheus?.command].flat().join(' '))?.[1];
+  assert.equal(sources.datasources.find((source) => source.type === 'prometheus')?.url, `http://${listen}`);
+  assert.equal(services.grafana?.network_mode, 'host');
+});
+
+test('Jaeger takes OTLP/HTTP on 4318, the endpoint the README gives the processes', () => {
+  assert.ok(services.jaeger?.ports?.includes('127.0.0.1:4318:4318'));
+  assert.ok(services.jaeger?.ports?.some((port) => port.endsWith(':16686')));
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  assert.match(readme, /OTEL_EXPORTER_OTLP_ENDPOINT=http:\/\/127\.0\.0\.1:4318/);
 });
