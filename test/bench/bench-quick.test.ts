@@ -60,6 +60,21 @@ test('cli bench --quick runs every scenario and writes a valid report, table and
     assert.ok(report.http?.run !== null && report.http !== null);
     assert.ok(report.writeOverhead !== null && report.kafkaBaseline !== null);
     assert.ok(report.targets.length >= 4);
+    assert.deepEqual(
+      report.observability.map((run) => run.variant),
+      ['off', 'metrics', 'metrics+traces'],
+    );
+    for (const run of report.observability) {
+      assert.ok(run.delivered, `${run.variant}: every event SENT`);
+      assert.ok(run.latency.summary.count > 0 && run.router.ratePerSecond > 0 && run.cpuMsPerThousand > 0, run.variant);
+    }
+    assert.ok(
+      report.observability.filter((run) => run.variant !== 'off').every((run) => run.scrapes > 0),
+      'metrics scraped',
+    );
+    assert.ok(report.observability.find((run) => run.variant === 'metrics+traces')!.spanExports > 0, 'spans exported');
+    assert.equal(report.observability.find((run) => run.variant === 'off')!.spanExports, 0);
+    assert.match(output, /^Cost of metrics and tracing/m);
 
     const directory = path.dirname(reportPath);
     const relay = await readFile(path.join(directory, 'relay-latency.svg'), 'utf8');

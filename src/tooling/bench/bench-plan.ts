@@ -1,6 +1,6 @@
 export type BenchMode = 'quick' | 'full';
 
-export const scenarioNames = ['latency', 'polling', 'http', 'throughput', 'overhead', 'baseline'] as const;
+export const scenarioNames = ['latency', 'polling', 'http', 'throughput', 'overhead', 'baseline', 'observability'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 /** Every size of a run in one place, so quick and full differ only here. */
@@ -17,6 +17,8 @@ export interface BenchPlan {
   insertConcurrency: number;
   overhead: { ratePerSecond: number; concurrency: number; rounds: number; perRound: number };
   baselineRecords: number;
+  /** What metrics and traces cost the consumer: each variant runs this many times, in alternating order. */
+  observability: { rounds: number; ratePerSecond: number; durationMs: number; drainEvents: number };
   pollingIntervalMs: number;
   pollingBatchSize: number;
   drainTimeoutMs: number;
@@ -43,6 +45,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
       pollingThroughputEvents: 5_000,
       overhead: { ratePerSecond: 200, concurrency: 8, rounds: 2, perRound: 200 },
       baselineRecords: 5_000,
+      observability: { rounds: 1, ratePerSecond: 100, durationMs: 2_000, drainEvents: 1_000 },
       drainTimeoutMs: 60_000,
     };
   }
@@ -57,6 +60,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
     pollingThroughputEvents: 100_000,
     overhead: { ratePerSecond: 200, concurrency: 8, rounds: 4, perRound: 1_000 },
     baselineRecords: 100_000,
+    observability: { rounds: 2, ratePerSecond: 200, durationMs: 15_000, drainEvents: 10_000 },
     drainTimeoutMs: 300_000,
   };
 }

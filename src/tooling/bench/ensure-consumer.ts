@@ -45,13 +45,20 @@ export async function ensureConsumer(
  */
 export async function spawnConsumer(
   admin: Admin,
-  { env, groups, logPath, timeoutMs = 60_000 }: { env: Record<string, string>; groups: string[]; logPath: string; timeoutMs?: number },
+  {
+    env,
+    groups,
+    logPath,
+    timeoutMs = 60_000,
+    onSpawn,
+  }: { env: Record<string, string>; groups: string[]; logPath: string; timeoutMs?: number; onSpawn?: (pid: number) => void },
 ): Promise<() => Promise<void>> {
   const log = createWriteStream(logPath);
   const child = spawn(process.execPath, [cliPath, 'kafka-consumer'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = once(child, 'exit');
+  if (child.pid !== undefined) onSpawn?.(child.pid);
   const deadline = Date.now() + timeoutMs;
   while (!(await groupsHaveMembers(admin, groups))) {
     if (child.exitCode !== null)

@@ -92,6 +92,23 @@ export const kafkaBaselineSchema = z.object({
   loss: lossCheck,
 });
 
+export const observabilityRunSchema = z.object({
+  /** off: METRICS_PORT=0; metrics: on and scraped every 5 s; metrics+traces: and every record traced to an OTLP/HTTP endpoint. */
+  variant: z.enum(['off', 'metrics', 'metrics+traces']),
+  round: z.number().int().positive(),
+  ratePerSecond: z.number().positive(),
+  /** Commit of the user and notification rows -> SENT, the consumer fed right after each commit. */
+  latency: hop,
+  /** Drain of a burst: the router's sustained rate (its records' timestamps) and the notifier's. */
+  router: stage,
+  notifier: stage,
+  /** The consumer's CPU time (user + system) per 1,000 records of the burst, router and notifier together. */
+  cpuMsPerThousand: z.number().nonnegative(),
+  scrapes: z.number().int().nonnegative(),
+  spanExports: z.number().int().nonnegative(),
+  delivered: z.boolean(),
+});
+
 export const targetResultSchema = z.object({
   name: z.string().min(1),
   target: z.string().min(1),
@@ -115,6 +132,8 @@ export const benchReportSchema = z.object({
   kafkaBaseline: kafkaBaselineSchema.nullable(),
   /** Settings of the temporary second connector measured beside the live one, if any. */
   connectorVariant: z.object({ overrides: z.record(z.string(), z.string()) }).nullable(),
+  /** The cost of metrics and tracing in the kafka-consumer (observability-cost.ts); empty when not run. */
+  observability: z.array(observabilityRunSchema).default([]),
   targets: z.array(targetResultSchema),
   /** Steps that failed or were skipped, with why; an empty list means everything ran. */
   problems: z.array(z.string()),
@@ -130,3 +149,4 @@ export type KafkaBaseline = z.infer<typeof kafkaBaselineSchema>;
 export type TargetResult = z.infer<typeof targetResultSchema>;
 export type LossCheck = z.infer<typeof lossCheck>;
 export type Hop = z.infer<typeof hop>;
+export type ObservabilityRun = z.infer<typeof observabilityRunSchema>;

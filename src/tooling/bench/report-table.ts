@@ -47,6 +47,27 @@ export function renderReportTables(report: BenchReport): string {
         `overhead, mean transaction time: at ${overhead.atRate.ratePerSecond}/s ${verdict(overhead.atRate)}; at ${overhead.saturated.concurrency} clients ${verdict(overhead.saturated)}`,
     );
   }
+  if (report.observability.length > 0) {
+    const rows = report.observability.map((run): Cell[] => [
+      run.variant,
+      run.round,
+      run.latency.summary.count,
+      run.latency.summary.p50,
+      run.latency.summary.p99,
+      run.router.ratePerSecond,
+      run.notifier.ratePerSecond,
+      run.cpuMsPerThousand,
+      run.scrapes,
+      run.spanExports,
+      run.delivered ? 'ok' : 'LOSS',
+    ]);
+    sections.push(
+      `Cost of metrics and tracing in the kafka-consumer (commit -> SENT at ${report.observability[0]!.ratePerSecond}/s in ms; drain of a burst in events/s)\n${formatTable(
+        ['variant', 'round', 'n', 'p50', 'p99', 'router/s', 'notifier/s', 'CPU ms/1000', 'scrapes', 'span POSTs', 'loss'],
+        rows,
+      )}`,
+    );
+  }
   if (report.kafkaBaseline !== null) {
     const base = report.kafkaBaseline;
     sections.push(

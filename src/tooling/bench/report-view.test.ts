@@ -36,6 +36,7 @@ function sampleReport(): BenchReport {
     writeOverhead: null,
     kafkaBaseline: null,
     connectorVariant: { overrides: { 'poll.interval.ms': '10' } },
+    observability: [],
     targets: [],
     problems: [],
     zeroLoss: true,

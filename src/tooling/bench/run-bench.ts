@@ -17,6 +17,7 @@ import { type ConsumerHandle, ensureConsumer, waitForCaughtUp } from './ensure-c
 import { runHttpLatency } from './http-latency.ts';
 import { runKafkaBaseline } from './kafka-baseline.ts';
 import { methodNotes } from './method-notes.ts';
+import { observabilityVariants, runObservabilityCost } from './observability-cost.ts';
 import { runPollingLatency } from './polling-latency.ts';
 import { startPollingRelay } from './polling-relay.ts';
 import { ensurePollingTable } from './polling-table.ts';
@@ -65,6 +66,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     writeOverhead: null,
     kafkaBaseline: null,
     connectorVariant: null,
+    observability: [],
     targets: [],
     problems,
     zeroLoss: true,
@@ -185,6 +187,20 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
         );
         report.writeOverhead = await runWriteOverhead(db, context.tag, { ...plan.overhead, drainTimeoutMs: plan.drainTimeoutMs }, progress);
       });
+    }
+    if (plan.scenarios.has('observability')) {
+      const { rounds, ...sizes } = plan.observability;
+      for (let round = 1; round <= rounds; round++) {
+        // Alternating order (ABC, CBA, ...), so a drift of the machine's load does not favour one variant.
+        const order = round % 2 === 1 ? [...observabilityVariants] : [...observabilityVariants].reverse();
+        for (const variant of order) {
+          await attempt(`observability cost ${variant}`, async () => {
+            const run = await runObservabilityCost(context, { variant, round, ...sizes, drainTimeoutMs: plan.drainTimeoutMs, logDirectory: directory });
+            if (!run.delivered) problems.push(`observability cost ${variant}: not every event was SENT`);
+            report.observability.push(run);
+          });
+        }
+      }
     }
     if (plan.scenarios.has('baseline')) {
       await attempt('kafka baseline', async () => {

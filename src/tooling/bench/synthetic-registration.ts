@@ -77,3 +77,19 @@ export function outboxRow(registration: SyntheticRegistration): Insertable<Outbo
     traceparent: null,
   };
 }
+
+/**
+ * The Debezium change record of the registration's outbox row, as the connector would publish it
+ * (JSON converter without schemas: the jsonb payload as a string, source.ts_ms the commit time).
+ * For scenarios that feed a consumer directly, with the relay out of the measurement.
+ */
+export function debeziumEnvelope(registration: SyntheticRegistration, committedAtMs: number): string {
+  const row = outboxRow(registration);
+  return JSON.stringify({
+    before: null,
+    after: { ...row, created_at: registration.createdAt.toISOString() },
+    source: { connector: 'postgresql', db: 'bench', schema: 'public', table: 'outbox_events', ts_ms: committedAtMs },
+    op: 'c',
+    ts_ms: committedAtMs,
+  });
+}
