@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { waitFor } from '../../src/service/wait-for.ts';
+import { freePort } from '../../src/tooling/stack/listening-ports.ts';
 import {
   type ConsumerProcess,
   type ConsumerTestEnv,
@@ -31,14 +31,6 @@ let apiPort: number;
 
 function tracingEnv(service: string): Record<string, string> {
   return { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: service, OTEL_BSP_SCHEDULE_DELAY: '100' };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 before(async () => {

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Producer } from '../../service/kafka/client.ts';
 import { openTopicReader } from '../../service/kafka/topic-reader.ts';
+import { freePort } from '../stack/listening-ports.ts';
 import type { BenchContext } from './bench-context.ts';
 import { removeBenchRows } from './cleanup.ts';
 import { wallClockMs } from './commit-clock.ts';
@@ -200,12 +200,4 @@ async function cpuMsOf(pid: number | undefined): Promise<number> {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // After the command: state is field 3, utime 14 and stime 15 (1-based, as in proc(5)).
   return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { type AddressInfo, createServer } from 'node:net';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -37,4 +38,13 @@ export async function findPortOwner(port: number): Promise<PortOwner | undefined
 export function describePortOwner(owner: PortOwner): string {
   if (owner.pid === undefined) return `port ${owner.port} is taken (run as root to see by whom)`;
   return `port ${owner.port} is taken by pid ${owner.pid} (${owner.name ?? 'unknown'})`;
+}
+
+/** A port nothing listens on right now, picked by the kernel: for a process the caller is about to start. */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
