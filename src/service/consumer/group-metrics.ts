@@ -90,40 +90,59 @@ export function createConsumerMetrics(registry: MetricsRegistry): ConsumerMetric
       const labels = { stage, group };
       const commits = new Set<{ ms: number }>();
       inHand.set(`${stage}/${group}`, { labels, commits });
+      // Children bound to their labels once: a record then costs no label hashing.
+      const outcomes = boundBy((outcome: string) => records.labels({ ...labels, outcome }));
+      const freshnessOf = boundBy((eventType: string) => freshness.labels({ ...labels, event_type: eventType }));
+      const attemptOk = attempts.labels({ ...labels, result: 'ok' });
+      const attemptFailed = attempts.labels({ ...labels, result: 'error' });
+      const handling = inFlight.labels(labels);
       // Series exist from the start, so "no progress" reads as an increase of 0, not as no data.
-      records.inc({ ...labels, outcome: effect }, 0);
-      records.inc({ ...labels, outcome: 'dead_lettered' }, 0);
-      inFlight.set(labels, 0);
+      outcomes(effect).inc(0);
+      outcomes('dead_lettered').inc(0);
+      handling.set(0);
       return {
         start(observed: readonly ObservedRecord[]) {
           const held = observed.map(({ record, facts }) => ({ ms: facts.committedAtMs ?? Number(record.timestamp) }));
           for (const commit of held) commits.add(commit);
-          inFlight.inc(labels, observed.length);
+          handling.inc(observed.length);
           return {
             within: (work) => work(),
-            attempted: (seconds, error) => attempts.observe({ ...labels, result: error === undefined ? 'ok' : 'error' }, seconds),
+            attempted: (seconds, error) => (error === undefined ? attemptOk : attemptFailed).observe(seconds),
             retrying: (error) => retries.inc({ ...labels, code: error.code }),
             finished: (result) => {
               for (const commit of held) commits.delete(commit);
-              inFlight.dec(labels, observed.length);
+              handling.dec(observed.length);
               if (result.kind === 'left') return;
               if (result.kind === 'dead-lettered') {
-                records.inc({ ...labels, outcome: 'dead_lettered' }, observed.length);
+                outcomes('dead_lettered').inc(observed.length);
                 deadLetters.inc({ ...labels, code: result.code }, observed.length);
                 return;
               }
-              records.inc({ ...labels, outcome: result.outcome }, observed.length);
+              outcomes(result.outcome).inc(observed.length);
               if (result.outcome !== effect) return;
               const now = Date.now();
               for (const { facts } of observed) {
                 if (facts.committedAtMs === undefined) continue;
                 const eventType = facts.eventType !== undefined && isEventType(facts.eventType) ? facts.eventType : 'unknown';
-                freshness.observe({ ...labels, event_type: eventType }, Math.max(0, now - facts.committedAtMs) / 1000);
+                freshnessOf(eventType).observe(Math.max(0, now - facts.committedAtMs) / 1000);
               }
             },
           };
         },
       };
     },
+  };
+}
+
+/** One child per label value, made on first use (label values are bounded, so the map is too). */
+function boundBy<T>(make: (value: string) => T): (value: string) => T {
+  const children = new Map<string, T>();
+  return (value) => {
+    let child = children.get(value);
+    if (child === undefined) {
+      child = make(value);
+      children.set(value, child);
+    }
+    return child;
   };
 }
