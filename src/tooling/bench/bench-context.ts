@@ -3,6 +3,16 @@ import type { Db } from '../../service/db/database.ts';
 import type { Admin, Kafka } from '../../service/kafka/client.ts';
 import type { TopicWatch } from './topic-watch.ts';
 
+/** Connections of the bench's one pool. */
+export const benchPoolMax = 20;
+/**
+ * Paced database writes in flight at most: below the pool, with room for the watches. A write
+ * that waits for a pooled connection past its connect timeout (a loaded machine) fails as
+ * DATABASE_UNAVAILABLE and breaks the run; past this bound the writer falls behind its schedule
+ * instead, which the achieved rate reports.
+ */
+export const databaseWritesInFlight = benchPoolMax - 4;
+
 /** What every scenario shares: one database pool, one Kafka client, and the topic watches. */
 export interface BenchContext {
   config: Config;

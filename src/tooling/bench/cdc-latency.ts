@@ -1,4 +1,4 @@
-import { type BenchContext, dlqCount } from './bench-context.ts';
+import { type BenchContext, databaseWritesInFlight, dlqCount } from './bench-context.ts';
 import { removeBenchRows } from './cleanup.ts';
 import type { ConnectorVariant } from './connector-variant.ts';
 import { measureHop } from './hop-result.ts';
@@ -34,6 +34,7 @@ export async function runCdcLatency(context: BenchContext, { ratePerSecond, dura
   const writes = await runPacedWrites({
     count,
     ratePerSecond,
+    maxInFlight: databaseWritesInFlight,
     write: async (index) => {
       const registration = syntheticRegistration(`${tag}-l${ratePerSecond}`, index);
       eventIdOfUser.set(registration.userId, registration.eventId);

@@ -4,7 +4,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Producer } from '../../service/kafka/client.ts';
 import { openTopicReader } from '../../service/kafka/topic-reader.ts';
 import { freePort } from '../stack/listening-ports.ts';
-import type { BenchContext } from './bench-context.ts';
+import { type BenchContext, databaseWritesInFlight } from './bench-context.ts';
 import { removeBenchRows } from './cleanup.ts';
 import { wallClockMs } from './commit-clock.ts';
 import { spawnConsumer } from './ensure-consumer.ts';
@@ -97,8 +97,7 @@ export async function runObservabilityCost(context: BenchContext, scenario: Obse
     const writes = await runPacedWrites({
       count,
       ratePerSecond,
-      // Below the bench pool's 20 connections: a write waiting for one past its connect timeout would fail the run.
-      maxInFlight: 16,
+      maxInFlight: databaseWritesInFlight,
       write: async (index) => {
         const registration = syntheticRegistration(`${id}-l`, index);
         await db.transaction().execute(async (trx) => {

@@ -1,4 +1,4 @@
-import { type BenchContext, dlqCount } from './bench-context.ts';
+import { type BenchContext, databaseWritesInFlight, dlqCount } from './bench-context.ts';
 import type { LatencyScenario } from './cdc-latency.ts';
 import { measureHop } from './hop-result.ts';
 import { hops } from './hops.ts';
@@ -24,6 +24,7 @@ export async function runPollingLatency(context: BenchContext, { ratePerSecond, 
   const writes = await runPacedWrites({
     count,
     ratePerSecond,
+    maxInFlight: databaseWritesInFlight,
     write: async (index) => {
       const registration = syntheticRegistration(`${tag}-p${ratePerSecond}`, index);
       await tables.transaction().execute((trx) => trx.insertInto('outbox_events_polling').values(outboxRow(registration)).execute());

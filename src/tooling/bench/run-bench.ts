@@ -7,7 +7,7 @@ import type { Config } from '../../service/config.ts';
 import { createDatabase } from '../../service/db/database.ts';
 import { createKafka } from '../../service/kafka/client.ts';
 import { ensureTopics } from '../../service/kafka/topics.ts';
-import type { BenchContext } from './bench-context.ts';
+import { type BenchContext, benchPoolMax } from './bench-context.ts';
 import type { BenchPlan } from './bench-plan.ts';
 import { runCdcLatency } from './cdc-latency.ts';
 import { runCdcThroughput } from './cdc-throughput.ts';
@@ -72,7 +72,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     zeroLoss: true,
   };
 
-  const db = createDatabase({ url: config.DATABASE_URL, poolMax: 20 });
+  const db = createDatabase({ url: config.DATABASE_URL, poolMax: benchPoolMax });
   const kafka = createKafka(config, { clientId: 'outbox-bench' });
   const admin = kafka.admin();
   const closers: Array<() => Promise<void>> = [];
