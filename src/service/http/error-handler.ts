@@ -23,6 +23,7 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
   const { status, body } = toErrorResponse(appError, c.get('requestId'));
   const logger = c.get('logger');
   if (status >= 500) logger?.error({ err: error, code: appError.code }, 'request failed');
-  if (status === 503) c.header('Retry-After', '5');
+  // A 429 carries the Retry-After its rate limiter computed; a full hashing queue drains in about a second.
+  if (status === 503) c.header('Retry-After', appError.code === 'OVERLOADED' ? '1' : '5');
   return c.json(body, status);
 }

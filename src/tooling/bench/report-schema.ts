@@ -109,7 +109,7 @@ export const benchReportSchema = z.object({
   method: z.array(z.string()),
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   latency: z.array(latencyRunSchema),
-  http: z.object({ scryptLogN: z.number().int(), hashesPerSecond: z.number().nonnegative(), run: latencyRunSchema.nullable() }).nullable(),
+  http: z.object({ hashing: z.string().min(1), hashesPerSecond: z.number().nonnegative(), run: latencyRunSchema.nullable() }).nullable(),
   throughput: z.array(throughputRunSchema),
   writeOverhead: writeOverheadSchema.nullable(),
   kafkaBaseline: kafkaBaselineSchema.nullable(),

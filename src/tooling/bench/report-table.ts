@@ -15,7 +15,7 @@ export function renderReportTables(report: BenchReport): string {
     }
     sections.push(`Latency (ms; rate = target/achieved per s)\n${formatTable(['path', 'rate', 'hop', 'n', 'p50', 'p95', 'p99', 'max', 'loss'], rows)}`);
   }
-  if (report.http !== null) sections.push(`HTTP: scrypt 2^${report.http.scryptLogN} allows ${report.http.hashesPerSecond} registrations/s on this machine`);
+  if (report.http !== null) sections.push(`HTTP: ${report.http.hashing} allows ${report.http.hashesPerSecond} registrations/s on this machine`);
   if (report.throughput.length > 0) {
     const rows = report.throughput.flatMap((run) =>
       run.stages.map((stage): Cell[] => [run.path, run.events, stage.stage, stage.events, stage.seconds, stage.ratePerSecond, run.loss.ok ? 'ok' : 'LOSS']),

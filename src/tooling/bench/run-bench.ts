@@ -7,6 +7,8 @@ import type { Config } from '../../service/config.ts';
 import { createDatabase } from '../../service/db/database.ts';
 import { createKafka } from '../../service/kafka/client.ts';
 import { ensureTopics } from '../../service/kafka/topics.ts';
+import { describeHashParams } from '../../service/users/password-hash.ts';
+import { hashParamsOf } from '../../service/users/password-hashing.ts';
 import type { BenchContext } from './bench-context.ts';
 import type { BenchPlan } from './bench-plan.ts';
 import { runCdcLatency } from './cdc-latency.ts';
@@ -234,7 +236,7 @@ async function settingsOf(config: Config, plan: BenchPlan, consumerSpawned: bool
     topicPartitions: config.TOPIC_PARTITIONS,
     consumerMaxInFlight: config.MAX_IN_FLIGHT,
     consumerSpawnedByBench: consumerSpawned,
-    scryptLogN: config.SCRYPT_LOG_N,
+    passwordHash: describeHashParams(hashParamsOf(config)),
   };
   try {
     const connect = createConnectClient(config.CONNECT_URL, { timeoutMs: 5_000 });
