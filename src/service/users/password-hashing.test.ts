@@ -22,7 +22,7 @@ function gatedHash() {
   };
 }
 
-test('at most `concurrency` hashes run; the next `maxWaiting` wait; one more is refused at once with OVERLOADED', async () => {
+test('at most `concurrency` hashes run; the next `maxWaiting` wait; one more is refused at once with OVERLOADED', { timeout: 10_000 }, async () => {
   const gated = gatedHash();
   const queue = createHashingQueue({ concurrency: 2, maxWaiting: 3 }, gated.hash);
   const accepted = ['a', 'b', 'c', 'd', 'e'].map((password) => queue.hash(password));
@@ -45,7 +45,7 @@ test('at most `concurrency` hashes run; the next `maxWaiting` wait; one more is 
   assert.equal(await again, 'hash of g', 'a drained queue accepts again');
 });
 
-test('HASH_QUEUE_MAX=0: nothing waits, a registration finding every slot busy is refused', async () => {
+test('HASH_QUEUE_MAX=0: nothing waits, a registration finding every slot busy is refused', { timeout: 10_000 }, async () => {
   const gated = gatedHash();
   const queue = createHashingQueue({ concurrency: 1, maxWaiting: 0 }, gated.hash);
   const first = queue.hash('a');
