@@ -25,7 +25,7 @@ export async function freePort(): Promise<number> {
  * environment: a server measured from outside shares no event loop with the load that measures it.
  * Resolves once /healthz answers.
  */
-export async function startApiServerChild(env: Record<string, string>, { timeoutMs = 30_000 } = {}): Promise<ApiServerChild> {
+export async function startApiServerChild(env: Record<string, string>, { timeoutMs = 60_000 } = {}): Promise<ApiServerChild> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(repoRoot, 'src', 'cli.ts'), 'api-server'], {
     cwd: repoRoot,
@@ -43,6 +43,7 @@ export async function startApiServerChild(env: Record<string, string>, { timeout
       timeoutMs,
       intervalMs: 100,
       abortIf: () => (child.exitCode === null ? undefined : `the api-server exited with ${child.exitCode}:\n${output}`),
+      hint: () => `it wrote:\n${output.slice(-4_000)}`,
     });
   } catch (error) {
     child.kill('SIGKILL');
