@@ -19,7 +19,7 @@ test('cli api-server finishes an in-flight registration on SIGTERM, then exits 0
   const exited = once(child, 'exit');
   try {
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${base}/healthz`)).ok, { what: 'the api-server answering /healthz', timeoutMs: 15_000, intervalMs: 100 });
+    await waitFor(async () => (await fetch(`${base}/healthz`)).ok, { what: 'the api-server answering /healthz', timeoutMs: 60_000, intervalMs: 100 });
     const inFlight = fetch(`${base}/api/v1/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

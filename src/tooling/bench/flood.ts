@@ -8,7 +8,8 @@ import { checkRegistrationRows, settleRegistrations } from './registration-rows.
 import type { Flood } from './report-schema.ts';
 
 interface Answer {
-  status: number;
+  /** The HTTP status, or 'no answer' when the connection failed (refused, reset). */
+  status: number | 'no answer';
   ms: number;
   id?: string;
 }
@@ -27,28 +28,41 @@ export async function runFlood(context: BenchContext, { requests, drainTimeoutMs
   const server = await startApiServerChild({ RATE_LIMIT_PER_MINUTE: '0', LOG_LEVEL: 'warn' });
   const emails = Array.from({ length: requests }, (_, index) => `bench-${tag}-flood-${index}@bench.example.com`);
   const healthz: number[] = [];
+  let healthzFailures = 0;
   let answers: Answer[];
   try {
     let flooding = true;
     const probe = (async () => {
       while (flooding) {
         const sent = performance.now();
-        const response = await fetch(`${server.base}/healthz`);
-        await response.arrayBuffer();
-        if (response.status === 200) healthz.push(performance.now() - sent);
+        // A probe that fails is a result (the server did not answer), not a reason to stop probing.
+        const ok = await fetch(`${server.base}/healthz`).then(
+          async (response) => {
+            await response.arrayBuffer();
+            return response.status === 200;
+          },
+          () => false,
+        );
+        if (ok) healthz.push(performance.now() - sent);
+        else healthzFailures++;
         await delay(5);
       }
     })();
     answers = await Promise.all(
       emails.map(async (email, index): Promise<Answer> => {
         const sent = performance.now();
-        const response = await fetch(`${server.base}/api/v1/users`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email, password: `bench password ${index}` }),
-        });
-        const body = (await response.json()) as { id?: string };
-        return { status: response.status, ms: performance.now() - sent, id: body.id };
+        try {
+          const response = await fetch(`${server.base}/api/v1/users`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ email, password: `bench password ${index}` }),
+          });
+          const body = (await response.json()) as { id?: string };
+          return { status: response.status, ms: performance.now() - sent, id: body.id };
+        } catch {
+          // Refused or reset: counted, and the rows check still covers this email.
+          return { status: 'no answer', ms: performance.now() - sent };
+        }
       }),
     );
     flooding = false;
@@ -62,7 +76,9 @@ export async function runFlood(context: BenchContext, { requests, drainTimeoutMs
   const accepted = answers.filter((answer) => answer.status === 201);
   const acceptedIds = accepted.map((answer) => answer.id!);
   const rows = await checkRegistrationRows(db, emails, acceptedIds);
-  progress(`  ${accepted.length} accepted, ${statuses[503] ?? 0} shed (503), ${healthz.length} /healthz probes; rows ${rows.ok ? 'whole' : 'PARTIAL'}`);
+  progress(
+    `  ${accepted.length} accepted, ${statuses[503] ?? 0} shed (503), ${statuses['no answer'] ?? 0} without an answer; ${healthz.length} /healthz probes (${healthzFailures} failed); rows ${rows.ok ? 'whole' : 'PARTIAL'}`,
+  );
   if (rows.ok) await settleRegistrations(context, acceptedIds, drainTimeoutMs);
   return {
     hashing,
@@ -73,6 +89,7 @@ export async function runFlood(context: BenchContext, { requests, drainTimeoutMs
     accepted: roundSummary(summarize(accepted.map((answer) => answer.ms))),
     shed: roundSummary(summarize(answers.filter((answer) => answer.status === 503).map((answer) => answer.ms))),
     healthz: roundSummary(summarize(healthz)),
+    healthzFailures,
     rows,
   };
 }

@@ -109,7 +109,7 @@ export const floodSchema = z.object({
   hashConcurrency: z.number().int().positive(),
   hashQueueMax: z.number().int().nonnegative(),
   requests: z.number().int().positive(),
-  /** Answers by HTTP status. */
+  /** Answers by HTTP status; "no answer" counts connections refused or reset. */
   statuses: z.record(z.string(), z.number().int().nonnegative()),
   /** Request -> 201. */
   accepted: latencySummary,
@@ -117,6 +117,8 @@ export const floodSchema = z.object({
   shed: latencySummary,
   /** /healthz probed back to back while the flood lasted. */
   healthz: latencySummary,
+  /** Probes that got no 200 (refused, reset, or another status). */
+  healthzFailures: z.number().int().nonnegative(),
   rows: z.object({
     accepted: z.number().int().nonnegative(),
     users: z.number().int().nonnegative(),

@@ -57,6 +57,7 @@ test('a flood is judged on its shed answers, /healthz, the accepted p99 against 
     accepted: { count: 34, min: 80, mean: 900, p50: 900, p95: 1_500, p99: 1_700, max: 1_700 },
     shed: { count: 466, min: 2, mean: 10, p50: 8, p95: 30, p99: 45, max: 70 },
     healthz: { count: 300, min: 1, mean: 3, p50: 2, p95: 10, p99: 20, max: 49 },
+    healthzFailures: 0,
     rows: { accepted: 34, users: 34, notifications: 34, outboxEvents: 34, ok: true },
   };
   const verdicts = (input: Flood) =>
@@ -68,6 +69,7 @@ test('a flood is judged on its shed answers, /healthz, the accepted p99 against 
   assert.deepEqual(verdicts(flood), {
     'shed registrations (503)': true,
     '/healthz throughout': true,
+    'every registration answered': true,
     'accepted registrations (201)': true,
     'no partial rows': true,
   });
@@ -77,9 +79,17 @@ test('a flood is judged on its shed answers, /healthz, the accepted p99 against 
       accepted: { ...flood.accepted, p99: 2_800 },
       shed: { ...flood.shed, p99: 50 },
       healthz: { ...flood.healthz, max: 51 },
+      statuses: { 201: 34, 503: 465, 'no answer': 1 },
       rows: { ...flood.rows, outboxEvents: 33, ok: false },
     }),
-    { 'shed registrations (503)': false, '/healthz throughout': false, 'accepted registrations (201)': false, 'no partial rows': false },
+    {
+      'shed registrations (503)': false,
+      '/healthz throughout': false,
+      'every registration answered': false,
+      'accepted registrations (201)': false,
+      'no partial rows': false,
+    },
   );
+  assert.equal(verdicts({ ...flood, healthzFailures: 1 })['/healthz throughout'], false);
   assert.equal(verdicts({ ...flood, shed: { count: 0, min: null, mean: null, p50: null, p95: null, p99: null, max: null } })['shed registrations (503)'], null);
 });

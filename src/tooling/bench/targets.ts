@@ -97,8 +97,16 @@ function floodTargets(flood: Flood): TargetResult[] {
     {
       name: `flood of ${flood.requests}: /healthz throughout`,
       target: `max < ${targets.floodHealthzMaxMs} ms`,
-      measured: `${healthz.count} probes, p50 ${ms(healthz.p50)}, p99 ${ms(healthz.p99)}, max ${ms(healthz.max)}`,
-      met: healthz.max === null ? null : healthz.max < targets.floodHealthzMaxMs,
+      measured: `${healthz.count} answered, p50 ${ms(healthz.p50)}, p99 ${ms(healthz.p99)}, max ${ms(healthz.max)}; ${flood.healthzFailures} failed`,
+      met: healthz.max === null ? null : healthz.max < targets.floodHealthzMaxMs && flood.healthzFailures === 0,
+    },
+    {
+      name: `flood of ${flood.requests}: every registration answered`,
+      target: '201 or 503, no connection refused or reset',
+      measured: Object.entries(flood.statuses)
+        .map(([status, count]) => `${status}: ${count}`)
+        .join(', '),
+      met: (flood.statuses['no answer'] ?? 0) === 0,
     },
     {
       name: `flood of ${flood.requests}: accepted registrations (201)`,
