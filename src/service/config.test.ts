@@ -37,3 +37,26 @@ test('describeConfig masks the database password and nothing else', () => {
   assert.equal(maskUrlPassword('postgres://postgres@h/db'), 'postgres://postgres@h/db');
   assert.equal(maskUrlPassword('not a url'), '****');
 });
+
+test('the rate limit and hashing settings: defaults, TRUST_PROXY as a hop count, REDIS_URL checked and masked', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.RATE_LIMIT_BURST, 20);
+  assert.equal(defaults.RATE_LIMIT_PER_MINUTE, 30);
+  assert.equal(defaults.PASSWORD_HASH, 'argon2id');
+  assert.equal(defaults.REDIS_URL, undefined);
+  assert.equal(loadConfig({ TRUST_PROXY: 'true' }).TRUST_PROXY, 1);
+  assert.equal(loadConfig({ TRUST_PROXY: 'false' }).TRUST_PROXY, 0);
+  assert.equal(loadConfig({ TRUST_PROXY: '2' }).TRUST_PROXY, 2);
+  assert.throws(
+    () => loadConfig({ REDIS_URL: 'http://127.0.0.1:6379', PASSWORD_HASH: 'md5' }),
+    (error: unknown) => {
+      assert.ok(error instanceof AppError);
+      assert.match(error.message, /REDIS_URL: a redis:\/\/ or rediss:\/\/ URL/);
+      assert.match(error.message, /PASSWORD_HASH:/);
+      return true;
+    },
+  );
+  const lines = describeConfig(loadConfig({ REDIS_URL: 'redis://:hunter2@cache:6379/0' }));
+  assert.ok(lines.includes('REDIS_URL=redis://:****@cache:6379/0'), lines.join('\n'));
+  assert.ok(describeConfig(defaults).includes('REDIS_URL='));
+});

@@ -3,6 +3,9 @@ import { AppError } from './errors.ts';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
+const nonNegativeInt = z.coerce.number().int().nonnegative();
+// A hop count, so `true` (one proxy) and `false` read as people write them.
+const proxyHops = z.preprocess((value) => (value === 'true' ? 1 : value === 'false' ? 0 : value), z.coerce.number().int().min(0).max(10));
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: letters, digits, ".", "_" or "-"');
 
 /**
@@ -17,8 +20,32 @@ export const configSchema = z.object({
   PORT: port.default(5001),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: positiveInt.default(64 * 1024),
+  // Proxies in front of the api-server whose X-Forwarded-For entries are believed; 0 = use the socket's address.
+  TRUST_PROXY: proxyHops.default(0),
+  // Registrations per client: a token bucket of RATE_LIMIT_BURST refilled at RATE_LIMIT_PER_MINUTE; 0 in either turns it off.
+  RATE_LIMIT_PER_MINUTE: nonNegativeInt.default(30),
+  RATE_LIMIT_BURST: nonNegativeInt.default(20),
+  // Unset: buckets live in this process. Set: in Redis, shared by every api-server using the same URL and prefix.
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
+  RATE_LIMIT_REDIS_PREFIX: z.string().min(1).default('outbox:rate-limit:'),
+  // How long a request waits for Redis before the limiter lets it through (fails open).
+  REDIS_TIMEOUT_MS: positiveInt.default(250),
+  PASSWORD_HASH: z.enum(['argon2id', 'scrypt']).default('argon2id'),
+  // argon2id cost; the defaults are OWASP's minimum (m = 19 MiB, t = 2, p = 1).
+  ARGON2_MEMORY_KIB: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .max(4 * 1024 * 1024)
+    .default(19_456),
+  ARGON2_TIME_COST: z.coerce.number().int().min(1).max(20).default(2),
+  ARGON2_PARALLELISM: z.coerce.number().int().min(1).max(16).default(1),
   // scrypt cost as log2(N). 17 (N = 131072, r = 8: 128 MiB per hash) is OWASP's minimum for scrypt.
   SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
+  // Hashes computed at once (each holds a libuv thread: keep it below UV_THREADPOOL_SIZE, 4 by default).
+  HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  // Hashes waiting for a slot; one more registration is answered 503 OVERLOADED at once.
+  HASH_QUEUE_MAX: nonNegativeInt.default(32),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
   KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:9092'),
   // The local stack's KRaft controller; clients never use it.
@@ -66,7 +93,7 @@ export const configSchema = z.object({
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 
-const secretKeys = new Set<keyof Config>(['DATABASE_URL']);
+const secretKeys = new Set<keyof Config>(['DATABASE_URL', 'REDIS_URL']);
 
 /** Parses the environment once; a bad environment fails with every offending variable named. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -81,7 +108,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** KEY=value lines, with the password inside DATABASE_URL and any other secret masked. */
 export function describeConfig(config: Config): string[] {
-  return Object.entries(config).map(([key, value]) => `${key}=${secretKeys.has(key as keyof Config) ? maskUrlPassword(String(value)) : String(value)}`);
+  return Object.keys(configSchema.shape).map((key) => {
+    const value = config[key as keyof Config];
+    if (value === undefined) return `${key}=`;
+    return `${key}=${secretKeys.has(key as keyof Config) ? maskUrlPassword(String(value)) : String(value)}`;
+  });
 }
 
 export function maskUrlPassword(raw: string): string {

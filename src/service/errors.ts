@@ -11,6 +11,8 @@ export const errorCodes = [
   'PAYLOAD_TOO_LARGE',
   'NOT_FOUND',
   'EMAIL_TAKEN',
+  'RATE_LIMITED',
+  'OVERLOADED',
   'DATABASE_UNAVAILABLE',
   'DATABASE_CONFLICT',
   'UNIQUE_VIOLATION',
@@ -37,6 +39,8 @@ export const errorCodes = [
 export type ErrorCode = (typeof errorCodes)[number];
 
 const retryableCodes: ReadonlySet<ErrorCode> = new Set([
+  'RATE_LIMITED',
+  'OVERLOADED',
   'DATABASE_UNAVAILABLE',
   'DATABASE_CONFLICT',
   'KAFKA_UNAVAILABLE',

@@ -1,24 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import { waitFor } from '../../src/service/wait-for.ts';
+import { freePort } from '../../src/tooling/bench/api-server-child.ts';
 import { uniqueEmail } from '../support/database.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
 
 test('cli api-server finishes an in-flight registration on SIGTERM, then exits 0 and logs JSON with request ids', async () => {
   const port = await freePort();
-  // A costly KDF (2^16) keeps the registration in flight while the signal arrives.
+  // A costly KDF (scrypt 2^16) keeps the registration in flight while the signal arrives.
   const child = spawn(process.execPath, ['src/cli.ts', 'api-server'], {
-    env: { ...process.env, PORT: String(port), SCRYPT_LOG_N: '16', LOG_LEVEL: 'debug' },
+    env: { ...process.env, PORT: String(port), PASSWORD_HASH: 'scrypt', SCRYPT_LOG_N: '16', LOG_LEVEL: 'debug' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -27,7 +19,7 @@ test('cli api-server finishes an in-flight registration on SIGTERM, then exits 0
   const exited = once(child, 'exit');
   try {
     const base = `http://127.0.0.1:${port}`;
-    await waitFor(async () => (await fetch(`${base}/healthz`)).ok, { what: 'the api-server answering /healthz', timeoutMs: 15_000, intervalMs: 100 });
+    await waitFor(async () => (await fetch(`${base}/healthz`)).ok, { what: 'the api-server answering /healthz', timeoutMs: 60_000, intervalMs: 100 });
     const inFlight = fetch(`${base}/api/v1/users`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

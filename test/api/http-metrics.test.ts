@@ -59,9 +59,10 @@ test('an app without a registry serves no /metrics', async () => {
 });
 
 test('a registration outcome follows its status', () => {
-  assert.deepEqual([201, 409, 400, 413, 415, 503, 500].map(registrationOutcome), [
+  assert.deepEqual([201, 409, 429, 400, 413, 415, 503, 500].map(registrationOutcome), [
     'registered',
     'email_taken',
+    'rate_limited',
     'rejected',
     'rejected',
     'rejected',

@@ -7,10 +7,10 @@ import { loadConnectorConfig } from '../../src/service/cdc/connector-config.ts';
 import { slotStatus } from '../../src/service/cdc/replication-slot.ts';
 import { loadConfig } from '../../src/service/config.ts';
 import type { Db } from '../../src/service/db/database.ts';
-import { hashPassword } from '../../src/service/users/password-hash.ts';
 import { registerUser } from '../../src/service/users/register-user.ts';
 import { waitFor } from '../../src/service/wait-for.ts';
 import type { TraceFacts, TraceReport } from '../../src/tooling/observe/trace-verdict.ts';
+import { testHashPassword } from '../support/app.ts';
 import { runCli } from '../support/cli.ts';
 import { openTestDatabase, uniqueEmail } from '../support/database.ts';
 
@@ -44,7 +44,7 @@ describe('cli trace against the running pipeline', () => {
   test('a registered user is traced to DELIVERED, with a latency for every hop and its trace id', async () => {
     const traceId = randomUUID().replaceAll('-', '');
     const user = await registerUser(
-      { db, hashPassword: (p) => hashPassword(p, 10) },
+      { db, hashPassword: testHashPassword },
       { email: uniqueEmail('trace'), password: 'correct horse battery', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
     );
     const [result] = await waitFor(
@@ -106,10 +106,7 @@ describe('with the connector stopped', () => {
         timeoutMs: 30_000,
         intervalMs: 100,
       });
-      const user = await registerUser(
-        { db, hashPassword: (p) => hashPassword(p, 10) },
-        { email: uniqueEmail('uncaptured'), password: 'correct horse battery' },
-      );
+      const user = await registerUser({ db, hashPassword: testHashPassword }, { email: uniqueEmail('uncaptured'), password: 'correct horse battery' });
       const [result] = await trace(user.id);
       assert.equal(result!.report.verdict, 'not yet captured');
       assert.match(result!.report.reason, /connector STOPPED/);

@@ -21,13 +21,13 @@ function quickStart(): string[] {
 describe('the README stays in step with the code', () => {
   test('the configuration table lists exactly the variables the config reads', () => {
     const table = readme.split('## Configuration')[1]?.split('\n## ')[0] ?? '';
-    const documented = [...table.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]).sort();
+    const documented = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((m) => m[1]).sort();
     assert.deepEqual(documented, Object.keys(configSchema.shape).sort());
   });
 
   test('each documented default is the real default', () => {
     const defaults = configSchema.parse({}) as Record<string, unknown>;
-    for (const [, key, value] of readme.matchAll(/^\| `([A-Z_]+)` \| `([^`]*)` \|/gm)) assert.equal(value, String(defaults[key!]), key);
+    for (const [, key, value] of readme.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \| `([^`]*)` \|/gm)) assert.equal(value, String(defaults[key!]), key);
   });
 
   test('every make target the README names exists', () => {

@@ -30,6 +30,8 @@ const statusByCode: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   EMAIL_TAKEN: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  OVERLOADED: 503,
   DATABASE_UNAVAILABLE: 503,
   DATABASE_CONFLICT: 503,
 };
@@ -45,8 +47,4 @@ export function toErrorResponse(error: AppError, requestId: string | undefined):
   }
   const fields = Array.isArray(error.details) ? (error.details as Array<{ path: string; message: string }>) : undefined;
   return { status, body: { error: { code: error.code, message: error.message, ...(fields === undefined ? {} : { fields }) }, requestId } };
-}
-
-export function errorResponseDoc(description: string) {
-  return { description, content: { 'application/json': { schema: errorBodySchema } } };
 }

@@ -22,7 +22,10 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
   const appError = error instanceof HTTPException ? fromHttpException(error) : toAppError(error);
   const { status, body } = toErrorResponse(appError, c.get('requestId'));
   const logger = c.get('logger');
-  if (status >= 500) logger?.error({ err: error, code: appError.code }, 'request failed');
-  if (status === 503) c.header('Retry-After', '5');
+  // Shedding load is the server working as designed, and a flood brings hundreds of them a second:
+  // the request line (status 503) records each; a stack trace per refusal would only add to the load.
+  if (status >= 500 && appError.code !== 'OVERLOADED') logger?.error({ err: error, code: appError.code }, 'request failed');
+  // A 429 carries the Retry-After its rate limiter computed; a full hashing queue drains in about a second.
+  if (status === 503) c.header('Retry-After', appError.code === 'OVERLOADED' ? '1' : '5');
   return c.json(body, status);
 }

@@ -4,26 +4,33 @@ import type { Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
 import type { AppEnv } from './app-env.ts';
 import { createRouter } from './create-router.ts';
-import { errorResponseDoc } from './error-body.ts';
+import { databaseUnavailableExample, errorResponseDoc, headerRefs, internalErrorDoc } from './openapi-responses.ts';
 
 const statusSchema = z.object({ status: z.literal('ok') }).openapi('Health');
 
 const healthz = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'getLiveness',
   tags: ['health'],
   summary: 'Liveness: the process answers',
-  responses: { 200: { description: 'alive', content: { 'application/json': { schema: statusSchema } } } },
+  description: 'Touches nothing but the event loop, so it stays fast while registrations are shed.',
+  responses: {
+    200: { description: 'alive', headers: headerRefs('XRequestId'), content: { 'application/json': { schema: statusSchema, example: { status: 'ok' } } } },
+    500: internalErrorDoc(),
+  },
 });
 
 const readyz = createRoute({
   method: 'get',
   path: '/readyz',
+  operationId: 'getReadiness',
   tags: ['health'],
   summary: 'Readiness: the database answers',
   responses: {
-    200: { description: 'ready', content: { 'application/json': { schema: statusSchema } } },
-    503: errorResponseDoc('the database is unreachable'),
+    200: { description: 'ready', headers: headerRefs('XRequestId'), content: { 'application/json': { schema: statusSchema, example: { status: 'ok' } } } },
+    500: internalErrorDoc(),
+    503: errorResponseDoc('the database is unreachable (DATABASE_UNAVAILABLE)', [databaseUnavailableExample], ['RetryAfter']),
   },
 });
 

@@ -1,18 +1,20 @@
 import type { MiddlewareHandler } from 'hono';
 import { Counter, Histogram } from 'prom-client';
 import { durationBuckets, type MetricsRegistry } from '../metrics/registry.ts';
+import type { RateLimiter } from '../rate-limit/rate-limiter.ts';
 import type { AppEnv } from './app-env.ts';
 import { routeTemplate } from './route-template.ts';
 
 /** The registration route, as its template reads (users-routes.ts mounted under /api/v1). */
 export const registrationRoute = { method: 'POST', route: '/api/v1/users' } as const;
 
-export type RegistrationOutcome = 'registered' | 'email_taken' | 'rejected' | 'unavailable' | 'failed';
+export type RegistrationOutcome = 'registered' | 'email_taken' | 'rate_limited' | 'rejected' | 'unavailable' | 'failed';
 
 /** Pure: what a registration's status says happened. */
 export function registrationOutcome(status: number): RegistrationOutcome {
   if (status === 201) return 'registered';
   if (status === 409) return 'email_taken';
+  if (status === 429) return 'rate_limited';
   if (status === 503) return 'unavailable';
   if (status >= 500) return 'failed';
   return 'rejected';
@@ -33,11 +35,13 @@ export function httpMetrics(registry: MetricsRegistry): MiddlewareHandler<AppEnv
   });
   const registrations = new Counter({
     name: 'outbox_registrations_total',
-    help: 'POST /api/v1/users by outcome: registered (201), email_taken (409), rejected (other 4xx), unavailable (503), failed (other 5xx).',
+    help: 'POST /api/v1/users by outcome: registered (201), email_taken (409), rate_limited (429), rejected (other 4xx), unavailable (503: shed or database down), failed (other 5xx).',
     labelNames: ['outcome'],
     registers: [registry],
   });
-  for (const outcome of ['registered', 'email_taken', 'rejected', 'unavailable', 'failed'] satisfies RegistrationOutcome[]) registrations.inc({ outcome }, 0);
+  for (const outcome of ['registered', 'email_taken', 'rate_limited', 'rejected', 'unavailable', 'failed'] satisfies RegistrationOutcome[]) {
+    registrations.inc({ outcome }, 0);
+  }
   return async (c, next) => {
     const started = performance.now();
     try {
@@ -49,6 +53,20 @@ export function httpMetrics(registry: MetricsRegistry): MiddlewareHandler<AppEnv
       if (route === registrationRoute.route && c.req.method === registrationRoute.method) registrations.inc({ outcome: registrationOutcome(status) });
     }
   };
+}
+
+/** Registrations let through unchecked while the rate limit's store (Redis) did not answer: fail open, counted. */
+export function rateLimitMetrics(registry: MetricsRegistry, limiter: Pick<RateLimiter, 'failOpenTotal'>): void {
+  new Counter({
+    name: 'outbox_rate_limit_fail_open_total',
+    help: 'Registrations let through without a rate limit check because the bucket store (Redis) did not answer in time.',
+    registers: [registry],
+    // The limiter keeps the count; each scrape copies it.
+    collect() {
+      this.reset();
+      this.inc(limiter.failOpenTotal());
+    },
+  });
 }
 
 /** GET /metrics: the registry in Prometheus's text format. */

@@ -5,39 +5,101 @@ import { type RegisterUserDeps, registerUser } from '../users/register-user.ts';
 import { findUserView } from '../users/user-repository.ts';
 import type { AppEnv } from './app-env.ts';
 import { createRouter } from './create-router.ts';
-import { errorResponseDoc } from './error-body.ts';
+import { databaseUnavailableExample, errorResponseDoc, headerRefs, internalErrorDoc } from './openapi-responses.ts';
 import { registerUserBodySchema, userCreatedSchema, userDetailsSchema, userIdParamSchema } from './schemas.ts';
+
+const exampleUser = { id: '0b8f5a8e-3c1e-4c52-9f0e-6f7d3b1f2a10', email: 'ada@example.com', createdAt: '2026-01-15T09:30:00.000Z' };
+// Every registration answer carries the rate limit headers (when the limit is on).
+const limited = ['RateLimitPolicy', 'RateLimit'] as const;
 
 const register = createRoute({
   method: 'post',
   path: '/users',
+  operationId: 'registerUser',
   tags: ['users'],
   summary: 'Register a user',
   description:
     'Writes the user, a PENDING welcome notification and a UserRegistered outbox event in one transaction. ' +
-    'The event reaches Kafka through Debezium; this endpoint never talks to Kafka.',
-  request: { body: { required: true, content: { 'application/json': { schema: registerUserBodySchema } } } },
+    'The event reaches Kafka through Debezium; this endpoint never talks to Kafka. ' +
+    'Each client (by address) has a token bucket of RATE_LIMIT_BURST registrations refilled at RATE_LIMIT_PER_MINUTE; ' +
+    'password hashing runs through a bounded queue, and a registration that would wait too long is refused with 503 at once.',
+  request: {
+    body: {
+      required: true,
+      content: { 'application/json': { schema: registerUserBodySchema, example: { email: 'ada@example.com', password: 'correct horse battery staple' } } },
+    },
+  },
   responses: {
-    201: { description: 'registered', content: { 'application/json': { schema: userCreatedSchema } } },
-    400: errorResponseDoc('malformed JSON or invalid fields (VALIDATION_FAILED, MALFORMED_JSON)'),
-    409: errorResponseDoc('the email is already registered (EMAIL_TAKEN)'),
-    413: errorResponseDoc('the body is larger than BODY_LIMIT_BYTES (PAYLOAD_TOO_LARGE)'),
-    415: errorResponseDoc('the body is not application/json (UNSUPPORTED_MEDIA_TYPE)'),
-    503: errorResponseDoc('the database is unreachable (DATABASE_UNAVAILABLE)'),
+    201: {
+      description: 'registered',
+      headers: headerRefs('XRequestId', 'Location', ...limited),
+      content: { 'application/json': { schema: userCreatedSchema, example: exampleUser } },
+    },
+    400: errorResponseDoc(
+      'malformed JSON or invalid fields (VALIDATION_FAILED, MALFORMED_JSON)',
+      [
+        {
+          code: 'VALIDATION_FAILED',
+          message: 'the request body is invalid',
+          fields: [{ path: 'password', message: 'Too small: expected string to have >=8 characters' }],
+        },
+        { code: 'MALFORMED_JSON', message: 'the request body is not valid JSON' },
+      ],
+      [...limited],
+    ),
+    409: errorResponseDoc(
+      'the email is already registered (EMAIL_TAKEN)',
+      [{ code: 'EMAIL_TAKEN', message: 'a user with this email is already registered', fields: [{ path: 'email', message: 'already registered' }] }],
+      [...limited],
+    ),
+    413: errorResponseDoc(
+      'the body is larger than BODY_LIMIT_BYTES (PAYLOAD_TOO_LARGE)',
+      [{ code: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than 65536 bytes' }],
+      [...limited],
+    ),
+    415: errorResponseDoc(
+      'the body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
+      [{ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as application/json' }],
+      [...limited],
+    ),
+    429: errorResponseDoc(
+      "this client's registrations are used up: retry after Retry-After seconds (RATE_LIMITED)",
+      [{ code: 'RATE_LIMITED', message: 'too many registrations from this client: retry in 2 s' }],
+      ['RetryAfter', ...limited],
+    ),
+    500: internalErrorDoc([...limited]),
+    503: errorResponseDoc(
+      'the server is shedding load: too many passwords waiting to be hashed (OVERLOADED, Retry-After 1), or the database is unreachable (DATABASE_UNAVAILABLE, Retry-After 5); nothing was written',
+      [{ code: 'OVERLOADED', message: 'the server is busy hashing 34 passwords; retry in a moment' }, databaseUnavailableExample],
+      ['RetryAfter', ...limited],
+    ),
   },
 });
 
 const getUser = createRoute({
   method: 'get',
   path: '/users/{id}',
+  operationId: 'getUser',
   tags: ['users'],
   summary: 'A user and the state of its welcome notification',
   request: { params: userIdParamSchema },
   responses: {
-    200: { description: 'found', content: { 'application/json': { schema: userDetailsSchema } } },
-    400: errorResponseDoc('the id is not a UUID (VALIDATION_FAILED)'),
-    404: errorResponseDoc('no such user (NOT_FOUND)'),
-    503: errorResponseDoc('the database is unreachable (DATABASE_UNAVAILABLE)'),
+    200: {
+      description: 'found',
+      headers: headerRefs('XRequestId'),
+      content: {
+        'application/json': {
+          schema: userDetailsSchema,
+          example: { ...exampleUser, welcomeNotification: { id: '5d0c7b7e-2f4a-4a36-9a47-3c1b8f0e6d21', status: 'SENT', sentAt: '2026-01-15T09:30:00.041Z' } },
+        },
+      },
+    },
+    400: errorResponseDoc('the id is not a UUID (VALIDATION_FAILED)', [
+      { code: 'VALIDATION_FAILED', message: 'the path parameter is invalid', fields: [{ path: 'id', message: 'Invalid UUID' }] },
+    ]),
+    404: errorResponseDoc('no such user (NOT_FOUND)', [{ code: 'NOT_FOUND', message: 'no user with id 0b8f5a8e-3c1e-4c52-9f0e-6f7d3b1f2a10' }]),
+    500: internalErrorDoc(),
+    503: errorResponseDoc('the database is unreachable (DATABASE_UNAVAILABLE)', [databaseUnavailableExample], ['RetryAfter']),
   },
 });
 

@@ -1,6 +1,6 @@
 export type BenchMode = 'quick' | 'full';
 
-export const scenarioNames = ['latency', 'polling', 'http', 'throughput', 'overhead', 'baseline', 'observability'] as const;
+export const scenarioNames = ['latency', 'polling', 'http', 'hashing', 'flood', 'throughput', 'overhead', 'baseline', 'observability'] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 /** Every size of a run in one place, so quick and full differ only here. */
@@ -11,6 +11,9 @@ export interface BenchPlan {
   latencyDurationMs: number;
   httpDurationMs: number;
   httpLoadShare: number;
+  /** Per KDF compared (scrypt 2^17, argon2id at OWASP's minimum). */
+  hashingDurationMs: number;
+  floodRequests: number;
   throughputEvents: number;
   pollingThroughputEvents: number;
   batchSize: number;
@@ -32,7 +35,7 @@ export interface BenchPlan {
  */
 export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): BenchPlan {
   const scenarios = new Set<ScenarioName>(only === undefined || only.length === 0 ? scenarioNames : only);
-  const shared = { pollingIntervalMs: 100, pollingBatchSize: 1_000, batchSize: 1_000, insertConcurrency: 3, httpLoadShare: 0.8 };
+  const shared = { pollingIntervalMs: 100, pollingBatchSize: 1_000, batchSize: 1_000, insertConcurrency: 3, httpLoadShare: 0.8, floodRequests: 500 };
   if (mode === 'quick') {
     return {
       ...shared,
@@ -41,6 +44,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
       latencyRates: [50, 200],
       latencyDurationMs: 3_000,
       httpDurationMs: 3_000,
+      hashingDurationMs: 3_000,
       throughputEvents: 5_000,
       pollingThroughputEvents: 5_000,
       overhead: { ratePerSecond: 200, concurrency: 8, rounds: 2, perRound: 200 },
@@ -56,6 +60,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
     latencyRates: [50, 200, 1_000],
     latencyDurationMs: 20_000,
     httpDurationMs: 20_000,
+    hashingDurationMs: 15_000,
     throughputEvents: 100_000,
     pollingThroughputEvents: 100_000,
     overhead: { ratePerSecond: 200, concurrency: 8, rounds: 4, perRound: 1_000 },

@@ -1,7 +1,8 @@
 import { createApp } from '../../service/http/app.ts';
 import { startServer } from '../../service/http/server.ts';
 import { createLogger } from '../../service/logger.ts';
-import { hashPassword } from '../../service/users/password-hash.ts';
+import { describeHashParams, hashPassword } from '../../service/users/password-hash.ts';
+import { hashParamsOf } from '../../service/users/password-hashing.ts';
 import { type BenchContext, dlqCount } from './bench-context.ts';
 import { removeBenchRows } from './cleanup.ts';
 import { wallClockMs } from './commit-clock.ts';
@@ -23,7 +24,7 @@ export interface HttpScenario {
 
 /**
  * Real registrations through the real HTTP API (in this process, on an ephemeral port) with the
- * configured password hashing, at a rate the KDF sustains here. The server cannot tell the bench
+ * configured password hashing (unqueued, no rate limit), at a rate the KDF sustains here. The server cannot tell the bench
  * when its COMMIT returned, so hops start at the request or at the 201 (commit + response).
  */
 export async function runHttpLatency(
@@ -31,14 +32,15 @@ export async function runHttpLatency(
   { durationMs, drainTimeoutMs, loadShare }: HttpScenario,
 ): Promise<NonNullable<BenchReport['http']>> {
   const { config, db, watches, tag, progress } = context;
-  const logN = config.SCRYPT_LOG_N;
-  progress(`http: measuring scrypt 2^${logN} hashes per second`);
-  const hashesPerSecond = await measureHashRate(logN);
+  const params = hashParamsOf(config);
+  const hashing = describeHashParams(params);
+  progress(`http: measuring ${hashing} hashes per second`);
+  const hashesPerSecond = await measureHashRate(params);
   const ratePerSecond = Math.max(0.5, Math.round(hashesPerSecond * loadShare * 10) / 10);
   progress(`  ${hashesPerSecond.toFixed(1)} hashes/s; registering at ${ratePerSecond}/s`);
 
   const logger = createLogger('silent');
-  const app = createApp({ db, logger, hashPassword: (password) => hashPassword(password, logN) });
+  const app = createApp({ db, logger, hashPassword: (password) => hashPassword(password, params) });
   const server = await startServer(app, { host: '127.0.0.1', port: 0, logger, shutdownTimeoutMs: 5_000 });
   const requestedAt = new Map<string, number>();
   const dlqBefore = dlqCount(context);
@@ -88,5 +90,5 @@ export async function runHttpLatency(
     loss,
   };
   if (loss.ok) await removeBenchRows(db, ids);
-  return { scryptLogN: logN, hashesPerSecond: Math.round(hashesPerSecond * 100) / 100, run };
+  return { hashing, hashesPerSecond: Math.round(hashesPerSecond * 100) / 100, run };
 }

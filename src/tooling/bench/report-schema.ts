@@ -109,6 +109,42 @@ export const observabilityRunSchema = z.object({
   delivered: z.boolean(),
 });
 
+/** One KDF behind a real api-server: HASH_CONCURRENCY clients in a closed loop. */
+export const hashingRunSchema = z.object({
+  hashing: z.string().min(1),
+  clients: z.number().int().positive(),
+  registrations: z.number().int().nonnegative(),
+  seconds: z.number().nonnegative(),
+  registrationsPerSecond: z.number().nonnegative(),
+  /** Request -> 201. */
+  latency: latencySummary,
+});
+
+/** N registrations at once against the hashing queue. */
+export const floodSchema = z.object({
+  hashing: z.string().min(1),
+  hashConcurrency: z.number().int().positive(),
+  hashQueueMax: z.number().int().nonnegative(),
+  requests: z.number().int().positive(),
+  /** Answers by HTTP status; "no answer" counts connections refused or reset. */
+  statuses: z.record(z.string(), z.number().int().nonnegative()),
+  /** Request -> 201. */
+  accepted: latencySummary,
+  /** Request -> 503 OVERLOADED. */
+  shed: latencySummary,
+  /** /healthz probed back to back while the flood lasted. */
+  healthz: latencySummary,
+  /** Probes that got no 200 (refused, reset, or another status). */
+  healthzFailures: z.number().int().nonnegative(),
+  rows: z.object({
+    accepted: z.number().int().nonnegative(),
+    users: z.number().int().nonnegative(),
+    notifications: z.number().int().nonnegative(),
+    outboxEvents: z.number().int().nonnegative(),
+    ok: z.boolean(),
+  }),
+});
+
 export const targetResultSchema = z.object({
   name: z.string().min(1),
   target: z.string().min(1),
@@ -126,10 +162,12 @@ export const benchReportSchema = z.object({
   method: z.array(z.string()),
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   latency: z.array(latencyRunSchema),
-  http: z.object({ scryptLogN: z.number().int(), hashesPerSecond: z.number().nonnegative(), run: latencyRunSchema.nullable() }).nullable(),
+  http: z.object({ hashing: z.string().min(1), hashesPerSecond: z.number().nonnegative(), run: latencyRunSchema.nullable() }).nullable(),
   throughput: z.array(throughputRunSchema),
   writeOverhead: writeOverheadSchema.nullable(),
   kafkaBaseline: kafkaBaselineSchema.nullable(),
+  hashingCost: z.array(hashingRunSchema),
+  flood: floodSchema.nullable(),
   /** Settings of the temporary second connector measured beside the live one, if any. */
   connectorVariant: z.object({ overrides: z.record(z.string(), z.string()) }).nullable(),
   /** The cost of metrics and tracing in the kafka-consumer (observability-cost.ts); empty when not run. */
@@ -147,6 +185,8 @@ export type WriteOverhead = z.infer<typeof writeOverheadSchema>;
 export type OverheadLoad = z.infer<typeof transactionLoad>;
 export type KafkaBaseline = z.infer<typeof kafkaBaselineSchema>;
 export type TargetResult = z.infer<typeof targetResultSchema>;
+export type HashingRun = z.infer<typeof hashingRunSchema>;
+export type Flood = z.infer<typeof floodSchema>;
 export type LossCheck = z.infer<typeof lossCheck>;
 export type Hop = z.infer<typeof hop>;
 export type ObservabilityRun = z.infer<typeof observabilityRunSchema>;

@@ -15,7 +15,39 @@ export function renderReportTables(report: BenchReport): string {
     }
     sections.push(`Latency (ms; rate = target/achieved per s)\n${formatTable(['path', 'rate', 'hop', 'n', 'p50', 'p95', 'p99', 'max', 'loss'], rows)}`);
   }
-  if (report.http !== null) sections.push(`HTTP: scrypt 2^${report.http.scryptLogN} allows ${report.http.hashesPerSecond} registrations/s on this machine`);
+  if (report.http !== null) sections.push(`HTTP: ${report.http.hashing} allows ${report.http.hashesPerSecond} registrations/s on this machine`);
+  if (report.hashingCost.length > 0) {
+    const rows = report.hashingCost.map((run): Cell[] => [
+      run.hashing,
+      run.clients,
+      run.registrations,
+      run.registrationsPerSecond,
+      run.latency.p50,
+      run.latency.p99,
+      run.latency.max,
+    ]);
+    sections.push(
+      `Hashing cost (an api-server process, HASH_CONCURRENCY clients in a closed loop; request -> 201 in ms)\n${formatTable(['hashing', 'clients', 'n', 'per s', 'p50', 'p99', 'max'], rows)}`,
+    );
+  }
+  if (report.flood !== null) {
+    const flood = report.flood;
+    const rows = (
+      [
+        ['accepted (201)', flood.accepted],
+        ['shed (503)', flood.shed],
+        ['/healthz meanwhile', flood.healthz],
+      ] as const
+    ).map(([name, summary]): Cell[] => [name, summary.count, summary.p50, summary.p99, summary.max]);
+    const statuses = Object.entries(flood.statuses)
+      .map(([status, count]) => `${status}: ${count}`)
+      .join(', ');
+    sections.push(
+      `Flood (${flood.requests} registrations at once; ${flood.hashing}, HASH_CONCURRENCY ${flood.hashConcurrency}, HASH_QUEUE_MAX ${flood.hashQueueMax}; ms)\n` +
+        `${formatTable(['answer', 'n', 'p50', 'p99', 'max'], rows)}\n` +
+        `statuses ${statuses}; rows: ${flood.rows.users} users, ${flood.rows.notifications} notifications, ${flood.rows.outboxEvents} events for ${flood.rows.accepted} accepted (${flood.rows.ok ? 'whole' : 'PARTIAL'})`,
+    );
+  }
   if (report.throughput.length > 0) {
     const rows = report.throughput.flatMap((run) =>
       run.stages.map((stage): Cell[] => [run.path, run.events, stage.stage, stage.events, stage.seconds, stage.ratePerSecond, run.loss.ok ? 'ok' : 'LOSS']),

@@ -35,6 +35,8 @@ function sampleReport(): BenchReport {
     throughput: [],
     writeOverhead: null,
     kafkaBaseline: null,
+    hashingCost: [],
+    flood: null,
     connectorVariant: { overrides: { 'poll.interval.ms': '10' } },
     observability: [],
     targets: [],

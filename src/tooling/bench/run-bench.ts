@@ -7,6 +7,8 @@ import type { Config } from '../../service/config.ts';
 import { createDatabase } from '../../service/db/database.ts';
 import { createKafka } from '../../service/kafka/client.ts';
 import { ensureTopics } from '../../service/kafka/topics.ts';
+import { describeHashParams } from '../../service/users/password-hash.ts';
+import { hashParamsOf } from '../../service/users/password-hashing.ts';
 import { type BenchContext, benchPoolMax } from './bench-context.ts';
 import type { BenchPlan } from './bench-plan.ts';
 import { runCdcLatency } from './cdc-latency.ts';
@@ -14,6 +16,8 @@ import { runCdcThroughput } from './cdc-throughput.ts';
 import { type ConnectorVariant, startConnectorVariant } from './connector-variant.ts';
 import { correlateByKey, correlateCdcRecord, correlateDeadLetter } from './correlate.ts';
 import { type ConsumerHandle, ensureConsumer, waitForCaughtUp } from './ensure-consumer.ts';
+import { runFlood } from './flood.ts';
+import { runHashingCost } from './hashing-cost.ts';
 import { runHttpLatency } from './http-latency.ts';
 import { runKafkaBaseline } from './kafka-baseline.ts';
 import { methodNotes } from './method-notes.ts';
@@ -65,6 +69,8 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     throughput: [],
     writeOverhead: null,
     kafkaBaseline: null,
+    hashingCost: [],
+    flood: null,
     connectorVariant: null,
     observability: [],
     targets: [],
@@ -94,7 +100,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     const watches = { cdc, routed, dlq, polling };
     const context: BenchContext = { config, db, kafka, admin, watches, tag: `${startedAt.getTime().toString(36)}${randomBytes(2).toString('hex')}`, progress };
 
-    const needsPipeline = ['latency', 'http', 'throughput', 'overhead'].some((name) => plan.scenarios.has(name as never));
+    const needsPipeline = ['latency', 'http', 'hashing', 'flood', 'throughput', 'overhead'].some((name) => plan.scenarios.has(name as never));
     if (needsPipeline) {
       consumer = await ensureConsumer(admin, config, { logPath: path.join(directory, 'kafka-consumer.log'), progress });
       await waitForCaughtUp(admin, config, { progress });
@@ -166,6 +172,18 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     if (plan.scenarios.has('http')) {
       await attempt('http latency', async () => {
         report.http = await runHttpLatency(context, { durationMs: plan.httpDurationMs, drainTimeoutMs: plan.drainTimeoutMs, loadShare: plan.httpLoadShare });
+      });
+    }
+    if (plan.scenarios.has('hashing')) {
+      await attempt('hashing cost', async () => {
+        report.hashingCost = await runHashingCost(context, { durationMs: plan.hashingDurationMs, drainTimeoutMs: plan.drainTimeoutMs });
+      });
+    }
+    if (plan.scenarios.has('flood')) {
+      await attempt('flood', async () => {
+        report.flood = await runFlood(context, { requests: plan.floodRequests, drainTimeoutMs: plan.drainTimeoutMs });
+        // Partial rows break the atomicity guarantee: a failure, not a result.
+        if (!report.flood.rows.ok) problems.push(`flood: the database holds partial registrations: ${JSON.stringify(report.flood.rows)}`);
       });
     }
     if (plan.scenarios.has('throughput')) {
@@ -250,7 +268,9 @@ async function settingsOf(config: Config, plan: BenchPlan, consumerSpawned: bool
     topicPartitions: config.TOPIC_PARTITIONS,
     consumerMaxInFlight: config.MAX_IN_FLIGHT,
     consumerSpawnedByBench: consumerSpawned,
-    scryptLogN: config.SCRYPT_LOG_N,
+    passwordHash: describeHashParams(hashParamsOf(config)),
+    hashConcurrency: config.HASH_CONCURRENCY,
+    hashQueueMax: config.HASH_QUEUE_MAX,
   };
   try {
     const connect = createConnectClient(config.CONNECT_URL, { timeoutMs: 5_000 });

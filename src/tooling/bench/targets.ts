@@ -1,5 +1,5 @@
 import { hops } from './hops.ts';
-import type { KafkaBaseline, LatencyRun, TargetResult, ThroughputRun, WriteOverhead } from './report-schema.ts';
+import type { Flood, KafkaBaseline, LatencyRun, TargetResult, ThroughputRun, WriteOverhead } from './report-schema.ts';
 import { stages } from './stage-rate.ts';
 
 /** The issue's targets for a 2-core machine with everything local. */
@@ -7,6 +7,11 @@ export const targets = {
   sentAt200: { ratePerSecond: 200, p50Ms: 50, p99Ms: 250 },
   relayEventsPerSecond: 5_000,
   writeOverheadPercent: 10,
+  // The issue's flood: shed registrations and liveness answered within this, however many wait.
+  floodShedP99Ms: 50,
+  floodHealthzMaxMs: 50,
+  /** Accepted p99 may reach (HASH_QUEUE_MAX / HASH_CONCURRENCY + 1) registrations, times this for a shared machine. */
+  floodAcceptedSlack: 2,
 } as const;
 
 export interface TargetInputs {
@@ -14,10 +19,11 @@ export interface TargetInputs {
   throughput: readonly ThroughputRun[];
   writeOverhead: WriteOverhead | null;
   kafkaBaseline?: KafkaBaseline | null;
+  flood?: Flood | null;
 }
 
 /** Each target with what was measured; met is null when the run did not measure it (quick mode). */
-export function evaluateTargets({ latency, throughput, writeOverhead }: TargetInputs): TargetResult[] {
+export function evaluateTargets({ latency, throughput, writeOverhead, flood }: TargetInputs): TargetResult[] {
   const results: TargetResult[] = [];
 
   const at200 = latency.find((run) => run.path === 'cdc' && run.targetRatePerSecond === targets.sentAt200.ratePerSecond);
@@ -72,7 +78,49 @@ export function evaluateTargets({ latency, throughput, writeOverhead }: TargetIn
       met: cdcP99 === undefined || pollingP99 === undefined || cdcP99 === null || pollingP99 === null ? null : cdcP99 < pollingP99,
     });
   }
+  if (flood !== undefined && flood !== null) results.push(...floodTargets(flood));
   return results;
+}
+
+function floodTargets(flood: Flood): TargetResult[] {
+  const { accepted, shed, healthz } = flood;
+  const registrations = flood.hashQueueMax / flood.hashConcurrency + 1;
+  // The fastest accepted registration waited for nothing: it is one registration's time under this load.
+  const bound = accepted.min === null ? null : registrations * accepted.min * targets.floodAcceptedSlack;
+  return [
+    {
+      name: `flood of ${flood.requests}: shed registrations (503)`,
+      target: `p99 < ${targets.floodShedP99Ms} ms`,
+      measured: shed.count === 0 ? 'none shed' : `${shed.count} shed, p99 ${ms(shed.p99)}, max ${ms(shed.max)}`,
+      met: shed.count === 0 || shed.p99 === null ? null : shed.p99 < targets.floodShedP99Ms,
+    },
+    {
+      name: `flood of ${flood.requests}: /healthz throughout`,
+      target: `max < ${targets.floodHealthzMaxMs} ms`,
+      measured: `${healthz.count} answered, p50 ${ms(healthz.p50)}, p99 ${ms(healthz.p99)}, max ${ms(healthz.max)}; ${flood.healthzFailures} failed`,
+      met: healthz.max === null ? null : healthz.max < targets.floodHealthzMaxMs && flood.healthzFailures === 0,
+    },
+    {
+      name: `flood of ${flood.requests}: every registration answered`,
+      target: '201 or 503, no connection refused or reset',
+      measured: Object.entries(flood.statuses)
+        .map(([status, count]) => `${status}: ${count}`)
+        .join(', '),
+      met: (flood.statuses['no answer'] ?? 0) === 0,
+    },
+    {
+      name: `flood of ${flood.requests}: accepted registrations (201)`,
+      target: `p99 bounded: <= (queue ${flood.hashQueueMax} / ${flood.hashConcurrency} + 1) x fastest x ${targets.floodAcceptedSlack}`,
+      measured: `${accepted.count} accepted, p50 ${ms(accepted.p50)}, p99 ${ms(accepted.p99)}; bound ${ms(bound)}`,
+      met: bound === null || accepted.p99 === null ? null : accepted.p99 <= bound,
+    },
+    {
+      name: `flood of ${flood.requests}: no partial rows`,
+      target: 'each accepted registration whole, nothing for the shed',
+      measured: `${flood.rows.accepted} accepted: ${flood.rows.users} users, ${flood.rows.notifications} notifications, ${flood.rows.outboxEvents} events`,
+      met: flood.rows.ok,
+    },
+  ];
 }
 
 function ms(value: number | null): string {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { KafkaJS } from '@confluentinc/kafka-javascript';
+import type { Config } from '../../service/config.ts';
 import { resolveStages } from '../../service/contract/stages.ts';
 import { createKafka } from '../../service/kafka/client.ts';
 import { withAdmin } from '../../service/kafka/topics.ts';
@@ -16,7 +17,7 @@ function cliLaunch(command: string) {
 
 export const apiServerProcess: StackProcess = {
   name: 'api-server',
-  describe: ({ config }) => `HTTP API http://${config.HOST}:${config.PORT} (Swagger UI /swagger, metrics /metrics)`,
+  describe: ({ config }) => `HTTP API http://${config.HOST}:${config.PORT} (Swagger UI /swagger, metrics /metrics; ${rateLimitSummary(config)})`,
   ports: ({ config }) => [config.PORT],
   launch: cliLaunch('api-server'),
   // The command line holds the subcommand name: enough to tell our process from a recycled pid.
@@ -25,6 +26,13 @@ export const apiServerProcess: StackProcess = {
   startTimeoutMs: 30_000,
   stopGraceMs: 15_000,
 };
+
+/** The api-server reads the same settings from the environment it inherits from `make up`. */
+function rateLimitSummary(config: Config): string {
+  if (config.RATE_LIMIT_PER_MINUTE === 0 || config.RATE_LIMIT_BURST === 0) return 'no rate limit';
+  const where = config.REDIS_URL === undefined ? 'in memory' : 'shared in Redis';
+  return `${config.RATE_LIMIT_BURST} registrations per client, then ${config.RATE_LIMIT_PER_MINUTE}/min, ${where}`;
+}
 
 export const kafkaConsumerProcess: StackProcess = {
   name: 'kafka-consumer',
