@@ -79,16 +79,19 @@ export async function runObservabilityCost(context: BenchContext, scenario: Obse
         pid = spawned;
       },
     });
-    if (metricsPort > 0) {
-      scraper = setInterval(() => {
-        fetch(`http://${config.HOST}:${metricsPort}/metrics`)
-          .then((response) => response.text())
-          .then(
-            () => scrapes++,
-            () => {},
-          );
-      }, scrapeIntervalMs);
-    }
+    // Scraped once at once and once at the end (awaited), so that a quick run shorter than the
+    // interval still pays for at least two scrapes, and every 5 s in between.
+    const scrape = async (): Promise<void> => {
+      if (metricsPort === 0) return;
+      await fetch(`http://${config.HOST}:${metricsPort}/metrics`)
+        .then((response) => response.text())
+        .then(
+          () => scrapes++,
+          () => {},
+        );
+    };
+    await scrape();
+    if (metricsPort > 0) scraper = setInterval(() => void scrape(), scrapeIntervalMs);
 
     // commit -> SENT at a fixed rate
     const count = plannedCount(ratePerSecond, durationMs);
@@ -141,6 +144,7 @@ export async function runObservabilityCost(context: BenchContext, scenario: Obse
     const routedAt = await routedTimes(config.KAFKA_BROKERS, topics.routed, new Set(burstIds), drainTimeoutMs);
     const burstSent = await waitForSent(db, burstIds, { timeoutMs: drainTimeoutMs, pollMs: 500 });
     const cpuMs = (await cpuMsOf(pid)) - cpuBefore;
+    await scrape();
     const delivered = writes.ids.every((user) => sentAt.has(user)) && routedAt.length === drainEvents && burstSent.size === drainEvents;
     return {
       variant,
