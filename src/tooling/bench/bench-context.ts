@@ -6,6 +6,12 @@ import type { TopicWatch } from './topic-watch.ts';
 /** Connections of the bench's one pool. */
 export const benchPoolMax = 20;
 /**
+ * The services' 3 s connect timeout turns a down database into a quick 503; the bench measures
+ * rather than serves, and on a loaded machine forking a new backend for its pool can take longer
+ * (CI saw "the database is unreachable" for 11 of 200 writes at load average 25).
+ */
+export const benchConnectTimeoutMs = 15_000;
+/**
  * Paced database writes in flight at most: below the pool, with room for the watches. A write
  * that waits for a pooled connection past its connect timeout (a loaded machine) fails as
  * DATABASE_UNAVAILABLE and breaks the run; past this bound the writer falls behind its schedule

@@ -9,7 +9,7 @@ import { createKafka } from '../../service/kafka/client.ts';
 import { ensureTopics } from '../../service/kafka/topics.ts';
 import { describeHashParams } from '../../service/users/password-hash.ts';
 import { hashParamsOf } from '../../service/users/password-hashing.ts';
-import { type BenchContext, benchPoolMax } from './bench-context.ts';
+import { type BenchContext, benchConnectTimeoutMs, benchPoolMax } from './bench-context.ts';
 import type { BenchPlan } from './bench-plan.ts';
 import { runCdcLatency } from './cdc-latency.ts';
 import { runCdcThroughput } from './cdc-throughput.ts';
@@ -78,7 +78,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     zeroLoss: true,
   };
 
-  const db = createDatabase({ url: config.DATABASE_URL, poolMax: benchPoolMax });
+  const db = createDatabase({ url: config.DATABASE_URL, poolMax: benchPoolMax, connectionTimeoutMs: benchConnectTimeoutMs });
   const kafka = createKafka(config, { clientId: 'outbox-bench' });
   const admin = kafka.admin();
   const closers: Array<() => Promise<void>> = [];
