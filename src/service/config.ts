@@ -69,6 +69,8 @@ export const configSchema = z.object({
   RETRY_BASE_DELAY_MS: positiveInt.default(100),
   RETRY_MAX_DELAY_MS: positiveInt.default(5_000),
   MAX_IN_FLIGHT: positiveInt.default(500),
+  // Records the notifier handles in one transaction; 1 = one transaction per record.
+  NOTIFIER_BATCH_MAX: positiveInt.max(10_000).default(200),
   STALL_TIMEOUT_MS: positiveInt.default(120_000),
   // `cli status` calls the pipeline unhealthy when the replication slot holds more WAL than this.
   SLOT_LAG_ALERT_BYTES: positiveInt.default(1024 ** 3),

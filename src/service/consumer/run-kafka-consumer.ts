@@ -87,6 +87,7 @@ export async function runKafkaConsumer({
     const resources: StageResources = {
       config,
       producer,
+      logger,
       database: () =>
         (db ??= createDatabase({ url: config.DATABASE_URL, poolMax: config.DATABASE_POOL_MAX, applicationName: `kafka-consumer:${process.pid}` })),
       // The log line IS the send: written synchronously, so a crash right after the commit cannot lose it.

@@ -2,10 +2,11 @@ import type { Config } from '../config.ts';
 import type { StageName } from '../contract/stages.ts';
 import type { Db } from '../db/database.ts';
 import type { Producer } from '../kafka/client.ts';
+import type { Logger } from '../logger.ts';
 import type { NotificationSender } from '../notifications/notification-sender.ts';
 import type { SourceRecord } from './dead-letter.ts';
 import type { RecordFacts } from './group-observer.ts';
-import { createNotifyHandler } from './notify-record.ts';
+import { createNotifyHandler, notifierBatchConcurrency } from './notify-record.ts';
 import { cdcRecordFacts, routedRecordFacts } from './record-facts.ts';
 import type { RecordHandler } from './record-pipeline.ts';
 import { createRouteHandler } from './route-record.ts';
@@ -16,6 +17,7 @@ export interface StageResources {
   producer: Producer;
   database: () => Db;
   sender: NotificationSender;
+  logger: Logger;
 }
 
 export interface StageBinding {
@@ -31,13 +33,20 @@ export interface StageBinding {
 /** The handler of each stage of contract/stages.ts; the compiler insists that every stage has one. */
 export const stageHandlers: Record<StageName, (resources: StageResources) => StageBinding> = {
   router: ({ producer, config }) => ({ handle: createRouteHandler(producer, config), describe: cdcRecordFacts, effect: 'routed' }),
-  notifier: ({ database, sender, config }) => ({
-    handle: createNotifyHandler(database(), sender, config.NOTIFIER_INBOX_HANDLER),
+  notifier: ({ database, sender, config, logger }) => ({
+    handle: createNotifyHandler(database(), sender, {
+      inboxHandler: config.NOTIFIER_INBOX_HANDLER,
+      batchMax: config.NOTIFIER_BATCH_MAX,
+      maxTransactions: config.DATABASE_POOL_MAX,
+      logger,
+    }),
     describe: routedRecordFacts,
     effect: 'sent',
-    // Each record in flight holds one transaction: more than the pool has connections would only
-    // queue on the pool, and a wait past its connect timeout reads as DATABASE_UNAVAILABLE,
-    // retried and, under a large enough backlog, dead-lettered although nothing is wrong.
-    maxInFlight: Math.min(config.MAX_IN_FLIGHT, config.DATABASE_POOL_MAX),
+    // Enough records in flight to fill the batches; one record per transaction (NOTIFIER_BATCH_MAX=1)
+    // needs no more than the pool has connections.
+    maxInFlight: Math.min(
+      config.MAX_IN_FLIGHT,
+      config.NOTIFIER_BATCH_MAX === 1 ? config.DATABASE_POOL_MAX : config.NOTIFIER_BATCH_MAX * notifierBatchConcurrency,
+    ),
   }),
 };
