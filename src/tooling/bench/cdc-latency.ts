@@ -1,6 +1,7 @@
 import { type BenchContext, databaseWritesInFlight, dlqCount } from './bench-context.ts';
 import { removeBenchRows } from './cleanup.ts';
 import type { ConnectorVariant } from './connector-variant.ts';
+import { deadLetterStop } from './dead-letter-stop.ts';
 import { measureHop } from './hop-result.ts';
 import { hops, stageHops } from './hops.ts';
 import { waitForInbox } from './inbox-watch.ts';
@@ -46,13 +47,14 @@ export async function runCdcLatency(context: BenchContext, { ratePerSecond, dura
   throwOnFailedWrites(writes);
   const { ids, commits } = writes;
   progress(`  achieved ${writes.achievedRatePerSecond.toFixed(0)}/s; waiting for the pipeline`);
-  await watches.cdc.waitFor(ids, drainTimeoutMs);
-  await watches.routed.waitFor(ids, drainTimeoutMs, (seen) => progress(`  routed ${seen}/${ids.length}`));
+  const guard = deadLetterStop(ids, watches.dlq.sightings);
+  await watches.cdc.waitFor(ids, drainTimeoutMs, undefined, guard);
+  await watches.routed.waitFor(ids, drainTimeoutMs, (seen) => progress(`  routed ${seen}/${ids.length}`), guard);
   // With a variant pipeline, both notifiers write sent_at: each one's own inbox row says when it did.
   const sentAt =
     variant === undefined
-      ? await waitForSent(db, ids, { timeoutMs: drainTimeoutMs, onProgress: (sent) => progress(`  SENT ${sent}/${ids.length}`) })
-      : await waitForInbox(db, context.config.NOTIFIER_INBOX_HANDLER, eventIdOfUser, { timeoutMs: drainTimeoutMs });
+      ? await waitForSent(db, ids, { timeoutMs: drainTimeoutMs, onProgress: (sent) => progress(`  SENT ${sent}/${ids.length}`), guard })
+      : await waitForInbox(db, context.config.NOTIFIER_INBOX_HANDLER, eventIdOfUser, { timeoutMs: drainTimeoutMs, guard });
   const variantSent = variant === undefined ? undefined : await waitForInbox(db, variant.handler, eventIdOfUser, { timeoutMs: drainTimeoutMs });
   const cdc = watches.cdc.sightings;
   const routed = watches.routed.sightings;

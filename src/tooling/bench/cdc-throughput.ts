@@ -2,6 +2,7 @@ import { type BenchContext, dlqCount } from './bench-context.ts';
 import { bulkInsert } from './bulk-insert.ts';
 import { removeBenchRows } from './cleanup.ts';
 import { wallClockMs } from './commit-clock.ts';
+import { deadLetterStop } from './dead-letter-stop.ts';
 import { checkLoss } from './loss-check.ts';
 import { batchRanges } from './rate-schedule.ts';
 import type { ThroughputRun } from './report-schema.ts';
@@ -45,9 +46,15 @@ export async function runCdcThroughput(
   });
   const inserted = wallClockMs();
   progress(`  inserted all in ${((inserted - started) / 1000).toFixed(1)} s; waiting for the pipeline`);
-  await watches.cdc.waitFor(ids, drainTimeoutMs, (seen) => progress(`  on dbz topic ${seen}/${events}, routed ${countSeen(ids, watches.routed.sightings)}`));
-  await watches.routed.waitFor(ids, drainTimeoutMs, (seen) => progress(`  routed ${seen}/${events}`));
-  const sentAt = await waitForSent(db, ids, { timeoutMs: drainTimeoutMs, pollMs: 1_000, onProgress: (sent) => progress(`  SENT ${sent}/${events}`) });
+  const guard = deadLetterStop(ids, watches.dlq.sightings);
+  await watches.cdc.waitFor(
+    ids,
+    drainTimeoutMs,
+    (seen) => progress(`  on dbz topic ${seen}/${events}, routed ${countSeen(ids, watches.routed.sightings)}`),
+    guard,
+  );
+  await watches.routed.waitFor(ids, drainTimeoutMs, (seen) => progress(`  routed ${seen}/${events}`), guard);
+  const sentAt = await waitForSent(db, ids, { timeoutMs: drainTimeoutMs, pollMs: 1_000, onProgress: (sent) => progress(`  SENT ${sent}/${events}`), guard });
   const cdcTimes = arrivals(ids, watches.cdc.sightings);
   const routedTimes = arrivals(ids, watches.routed.sightings);
   const loss = checkLoss(

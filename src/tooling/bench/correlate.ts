@@ -1,4 +1,5 @@
 import { readEnvelope } from '../../service/contract/envelope-reader.ts';
+import { deadLetterHeaders } from '../../service/contract/headers.ts';
 import type { TopicRecord } from '../../service/kafka/topic-reader.ts';
 import type { Correlation } from './topic-watch.ts';
 
@@ -25,10 +26,18 @@ export function correlateByKey(message: Pick<TopicRecord, 'key'>): Correlation |
 
 const uuidPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-/** Dead-letter records keep the original key, whichever stage failed: find the aggregate id in it. */
-export function correlateDeadLetter(message: Pick<TopicRecord, 'key'>): Correlation | null {
+/**
+ * Dead-letter records keep the original key, whichever stage failed: find the aggregate id in it.
+ * The detail says where and why it failed, from the dead-letter headers.
+ */
+export function correlateDeadLetter(message: Pick<TopicRecord, 'key'> & Partial<Pick<TopicRecord, 'headers'>>): Correlation | null {
   const match = message.key === null ? null : uuidPattern.exec(message.key);
-  return match === null ? null : { id: match[0].toLowerCase() };
+  if (match === null) return null;
+  const headers = message.headers ?? {};
+  const code = headers[deadLetterHeaders.errorCode];
+  if (code === undefined) return { id: match[0].toLowerCase() };
+  const detail = `${code} at stage ${headers[deadLetterHeaders.stage] ?? '?'} after ${headers[deadLetterHeaders.attempts] ?? '?'} attempt(s): ${headers[deadLetterHeaders.errorMessage] ?? ''}`;
+  return { id: match[0].toLowerCase(), detail };
 }
 
 function parseJson(raw: string | null): unknown {

@@ -10,7 +10,7 @@ export async function waitForInbox(
   db: Db,
   handler: string,
   eventIdOfUser: ReadonlyMap<string, string>,
-  { timeoutMs, pollMs = 250 }: { timeoutMs: number; pollMs?: number },
+  { timeoutMs, pollMs = 250, guard }: { timeoutMs: number; pollMs?: number /** Throws to end the wait (dead-letter-stop.ts). */; guard?: () => void },
 ): Promise<Map<string, number>> {
   const userOfEvent = new Map([...eventIdOfUser].map(([user, event]) => [event, user]));
   const processed = new Map<string, number>();
@@ -28,6 +28,7 @@ export async function waitForInbox(
     }
     pending = pending.filter((event) => !processed.has(userOfEvent.get(event)!));
     if (pending.length === 0 || Date.now() >= deadline) break;
+    guard?.();
     await delay(pollMs);
   }
   return processed;

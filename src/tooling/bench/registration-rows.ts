@@ -3,6 +3,7 @@ import type { Db } from '../../service/db/database.ts';
 import { AppError } from '../../service/errors.ts';
 import type { BenchContext } from './bench-context.ts';
 import { removeBenchRows } from './cleanup.ts';
+import { deadLetterStop } from './dead-letter-stop.ts';
 import { waitForSent } from './sent-watch.ts';
 
 /**
@@ -10,7 +11,7 @@ import { waitForSent } from './sent-watch.ts';
  * while its event is in flight would send the notifier looking for a row that is gone.
  */
 export async function settleRegistrations(context: BenchContext, userIds: readonly string[], timeoutMs: number): Promise<void> {
-  const sent = await waitForSent(context.db, userIds, { timeoutMs });
+  const sent = await waitForSent(context.db, userIds, { timeoutMs, guard: deadLetterStop(userIds, context.watches.dlq.sightings) });
   if (sent.size < userIds.length) {
     throw new AppError(
       'TIMEOUT',

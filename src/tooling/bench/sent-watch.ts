@@ -9,7 +9,12 @@ import type { Db } from '../../service/db/database.ts';
 export async function waitForSent(
   db: Db,
   userIds: readonly string[],
-  { timeoutMs, pollMs = 250, onProgress }: { timeoutMs: number; pollMs?: number; onProgress?: (sent: number) => void },
+  {
+    timeoutMs,
+    pollMs = 250,
+    onProgress,
+    guard,
+  }: { timeoutMs: number; pollMs?: number; onProgress?: (sent: number) => void /** Throws to end the wait (dead-letter-stop.ts). */; guard?: () => void },
 ): Promise<Map<string, number>> {
   const sentAt = new Map<string, number>();
   let pending = [...userIds];
@@ -28,6 +33,7 @@ export async function waitForSent(
     }
     pending = pending.filter((id) => !sentAt.has(id));
     if (pending.length === 0 || Date.now() >= deadline) break;
+    guard?.();
     if (onProgress !== undefined && Date.now() - lastReport >= 2_000) {
       lastReport = Date.now();
       onProgress(sentAt.size);

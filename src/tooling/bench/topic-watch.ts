@@ -10,11 +10,14 @@ export interface Sighting {
   timestampMs: number;
   /** Debezium's source.ts_ms (the transaction's commit time from the WAL), when the record has one. */
   sourceTsMs: number | null;
+  /** What the record says about the event beyond its arrival: for a dead letter, where and why it failed. */
+  detail?: string;
 }
 
 export interface Correlation {
   id: string;
   sourceTsMs?: number | null;
+  detail?: string;
 }
 
 /** Finds the event a record belongs to; null for records that are not ours to count. */
@@ -27,8 +30,11 @@ export interface TopicWatch {
   records: () => number;
   duplicates: () => number;
   valueBytes: () => number;
-  /** Resolves with the ids still missing when all arrived or the time ran out. */
-  waitFor: (ids: readonly string[], timeoutMs: number, onProgress?: (seen: number) => void) => Promise<string[]>;
+  /**
+   * Resolves with the ids still missing when all arrived or the time ran out. `guard` is called on
+   * every round and ends the wait by throwing (an awaited event was dead-lettered: dead-letter-stop.ts).
+   */
+  waitFor: (ids: readonly string[], timeoutMs: number, onProgress?: (seen: number) => void, guard?: () => void) => Promise<string[]>;
 }
 
 export interface TopicWatchSpec {
@@ -68,7 +74,13 @@ export async function watchTopics(brokers: string, specs: readonly TopicWatchSpe
         const found = state.correlate(record);
         if (found === null) continue;
         if (state.sightings.has(found.id)) state.duplicates++;
-        else state.sightings.set(found.id, { arrivalMs, timestampMs: record.timestamp, sourceTsMs: found.sourceTsMs ?? null });
+        else
+          state.sightings.set(found.id, {
+            arrivalMs,
+            timestampMs: record.timestamp,
+            sourceTsMs: found.sourceTsMs ?? null,
+            ...(found.detail === undefined ? {} : { detail: found.detail }),
+          });
       }
     }
   })().catch((error: unknown) => {
@@ -83,12 +95,13 @@ export async function watchTopics(brokers: string, specs: readonly TopicWatchSpe
       records: () => state.records,
       duplicates: () => state.duplicates,
       valueBytes: () => state.valueBytes,
-      waitFor: async (ids, timeoutMs, onProgress) => {
+      waitFor: async (ids, timeoutMs, onProgress, guard) => {
         const deadline = Date.now() + timeoutMs;
         let lastReport = Date.now();
         let missing = ids.filter((id) => !state.sightings.has(id));
         while (missing.length > 0 && Date.now() < deadline) {
           if (failure !== undefined) throw new AppError('KAFKA_UNAVAILABLE', `watching ${topic} failed: ${(failure as Error).message}`, { cause: failure });
+          guard?.();
           await delay(50);
           missing = missing.filter((id) => !state.sightings.has(id));
           if (onProgress !== undefined && Date.now() - lastReport >= 2_000) {
