@@ -1,6 +1,17 @@
 export type BenchMode = 'quick' | 'full';
 
-export const scenarioNames = ['latency', 'polling', 'http', 'hashing', 'flood', 'throughput', 'overhead', 'baseline', 'observability'] as const;
+export const scenarioNames = [
+  'latency',
+  'polling',
+  'http',
+  'hashing',
+  'flood',
+  'throughput',
+  'overhead',
+  'baseline',
+  'observability',
+  'notifier-drain',
+] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
 /** Every size of a run in one place, so quick and full differ only here. */
@@ -22,6 +33,8 @@ export interface BenchPlan {
   baselineRecords: number;
   /** What metrics and traces cost the consumer: each variant runs this many times, in alternating order. */
   observability: { rounds: number; ratePerSecond: number; durationMs: number; drainEvents: number };
+  /** The notifier alone draining a backlog, per NOTIFIER_BATCH_MAX, in alternating order. */
+  notifierDrain: { rounds: number; events: number };
   pollingIntervalMs: number;
   pollingBatchSize: number;
   drainTimeoutMs: number;
@@ -50,6 +63,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
       overhead: { ratePerSecond: 200, concurrency: 8, rounds: 2, perRound: 200 },
       baselineRecords: 5_000,
       observability: { rounds: 1, ratePerSecond: 100, durationMs: 2_000, drainEvents: 1_000 },
+      notifierDrain: { rounds: 1, events: 3_000 },
       drainTimeoutMs: 60_000,
     };
   }
@@ -66,6 +80,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
     overhead: { ratePerSecond: 200, concurrency: 8, rounds: 4, perRound: 1_000 },
     baselineRecords: 100_000,
     observability: { rounds: 2, ratePerSecond: 200, durationMs: 15_000, drainEvents: 10_000 },
+    notifierDrain: { rounds: 2, events: 50_000 },
     drainTimeoutMs: 300_000,
   };
 }

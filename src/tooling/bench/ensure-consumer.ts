@@ -47,14 +47,23 @@ export async function spawnConsumer(
   admin: Admin,
   {
     env,
+    args = [],
     groups,
     logPath,
     timeoutMs = 60_000,
     onSpawn,
-  }: { env: Record<string, string>; groups: string[]; logPath: string; timeoutMs?: number; onSpawn?: (pid: number) => void },
+  }: {
+    env: Record<string, string>;
+    /** Arguments of `cli kafka-consumer`, e.g. --only notifier. */
+    args?: string[];
+    groups: string[];
+    logPath: string;
+    timeoutMs?: number;
+    onSpawn?: (pid: number) => void;
+  },
 ): Promise<() => Promise<void>> {
   const log = createWriteStream(logPath);
-  const child = spawn(process.execPath, [cliPath, 'kafka-consumer'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath, 'kafka-consumer', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = once(child, 'exit');

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Producer } from '../../service/kafka/client.ts';
@@ -11,6 +10,7 @@ import { spawnConsumer } from './ensure-consumer.ts';
 import { hopSamples, toHop } from './hop-result.ts';
 import { startOtlpSink } from './otlp-sink.ts';
 import { runPacedWrites, throwOnFailedWrites } from './paced-writes.ts';
+import { cpuMsOf } from './process-cpu.ts';
 import { batchRanges, plannedCount } from './rate-schedule.ts';
 import type { ObservabilityRun } from './report-schema.ts';
 import { waitForSent } from './sent-watch.ts';
@@ -191,16 +191,4 @@ async function routedTimes(brokers: string, topic: string, users: ReadonlySet<st
     await reader.close();
   }
   return [...times.values()];
-}
-
-/**
- * CPU time a process has used so far (user + system), from /proc: what the consumer spent, which a
- * loaded machine stretches far less than it stretches latency. Clock ticks are 1/100 s on Linux.
- */
-async function cpuMsOf(pid: number | undefined): Promise<number> {
-  if (pid === undefined) return 0;
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the command: state is field 3, utime 14 and stime 15 (1-based, as in proc(5)).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

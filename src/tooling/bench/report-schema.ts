@@ -109,6 +109,19 @@ export const observabilityRunSchema = z.object({
   delivered: z.boolean(),
 });
 
+/** The notification stage draining a backlog on its own, at one NOTIFIER_BATCH_MAX (notifier-drain.ts). */
+export const notifierDrainRunSchema = z.object({
+  batchMax: z.number().int().positive(),
+  round: z.number().int().positive(),
+  events: z.number().int().nonnegative(),
+  /** Sustained rate: inbox processed_at, first to last. */
+  notifier: stage,
+  /** The notifier process's CPU time (user + system) per 1,000 records, from /proc. */
+  cpuMsPerThousand: z.number().nonnegative(),
+  deadLetters: z.number().int().nonnegative(),
+  delivered: z.boolean(),
+});
+
 /** One KDF behind a real api-server: HASH_CONCURRENCY clients in a closed loop. */
 export const hashingRunSchema = z.object({
   hashing: z.string().min(1),
@@ -172,6 +185,8 @@ export const benchReportSchema = z.object({
   connectorVariant: z.object({ overrides: z.record(z.string(), z.string()) }).nullable(),
   /** The cost of metrics and tracing in the kafka-consumer (observability-cost.ts); empty when not run. */
   observability: z.array(observabilityRunSchema).default([]),
+  /** The notifier's drain rate per NOTIFIER_BATCH_MAX (notifier-drain.ts); empty when not run. */
+  notifierDrain: z.array(notifierDrainRunSchema).default([]),
   targets: z.array(targetResultSchema),
   /** Steps that failed or were skipped, with why; an empty list means everything ran. */
   problems: z.array(z.string()),
@@ -190,3 +205,4 @@ export type Flood = z.infer<typeof floodSchema>;
 export type LossCheck = z.infer<typeof lossCheck>;
 export type Hop = z.infer<typeof hop>;
 export type ObservabilityRun = z.infer<typeof observabilityRunSchema>;
+export type NotifierDrainRun = z.infer<typeof notifierDrainRunSchema>;

@@ -100,6 +100,23 @@ export function renderReportTables(report: BenchReport): string {
       )}`,
     );
   }
+  if (report.notifierDrain.length > 0) {
+    const rows = report.notifierDrain.map((run): Cell[] => [
+      run.batchMax,
+      run.round,
+      run.events,
+      run.notifier.seconds,
+      run.notifier.ratePerSecond,
+      run.cpuMsPerThousand,
+      run.delivered ? 'ok' : 'LOSS',
+    ]);
+    sections.push(
+      `Notifier draining a backlog alone (records/s, inbox processed_at first to last; CPU of the notifier process)\n${formatTable(
+        ['NOTIFIER_BATCH_MAX', 'round', 'n', 'seconds', 'records/s', 'CPU ms/1000', 'loss'],
+        rows,
+      )}`,
+    );
+  }
   if (report.kafkaBaseline !== null) {
     const base = report.kafkaBaseline;
     sections.push(

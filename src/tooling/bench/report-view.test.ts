@@ -39,6 +39,7 @@ function sampleReport(): BenchReport {
     flood: null,
     connectorVariant: { overrides: { 'poll.interval.ms': '10' } },
     observability: [],
+    notifierDrain: [],
     targets: [],
     problems: [],
     zeroLoss: true,

@@ -21,6 +21,7 @@ import { runHashingCost } from './hashing-cost.ts';
 import { runHttpLatency } from './http-latency.ts';
 import { runKafkaBaseline } from './kafka-baseline.ts';
 import { methodNotes } from './method-notes.ts';
+import { notifierDrainBatchMaxes, runNotifierDrain } from './notifier-drain.ts';
 import { observabilityVariants, runObservabilityCost } from './observability-cost.ts';
 import { runPollingLatency } from './polling-latency.ts';
 import { startPollingRelay } from './polling-relay.ts';
@@ -73,6 +74,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     flood: null,
     connectorVariant: null,
     observability: [],
+    notifierDrain: [],
     targets: [],
     problems,
     zeroLoss: true,
@@ -220,6 +222,26 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
         }
       }
     }
+    if (plan.scenarios.has('notifier-drain')) {
+      for (let round = 1; round <= plan.notifierDrain.rounds; round++) {
+        // Alternating order, so a drift of the machine's load does not favour one setting.
+        const order = round % 2 === 1 ? [...notifierDrainBatchMaxes] : [...notifierDrainBatchMaxes].reverse();
+        for (const batchMax of order) {
+          await attempt(`notifier drain NOTIFIER_BATCH_MAX=${batchMax}`, async () => {
+            const run = await runNotifierDrain(context, {
+              batchMax,
+              round,
+              events: plan.notifierDrain.events,
+              drainTimeoutMs: plan.drainTimeoutMs,
+              logDirectory: directory,
+            });
+            if (!run.delivered)
+              problems.push(`notifier drain NOTIFIER_BATCH_MAX=${batchMax}: ${run.events - run.notifier.events} not SENT, ${run.deadLetters} dead-lettered`);
+            report.notifierDrain.push(run);
+          });
+        }
+      }
+    }
     if (plan.scenarios.has('baseline')) {
       await attempt('kafka baseline', async () => {
         // Records the size of the CDC topic's records, when the run saw any.
@@ -251,7 +273,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     ...(report.http?.run ? [report.http.run] : []),
     ...(report.kafkaBaseline ? [report.kafkaBaseline] : []),
   ];
-  report.zeroLoss = runs.every((run) => run.loss.ok);
+  report.zeroLoss = runs.every((run) => run.loss.ok) && report.notifierDrain.every((run) => run.delivered);
   const { paths, table } = await writeReportFiles(directory, report);
   return { report, paths, table };
 }
