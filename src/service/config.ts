@@ -76,6 +76,10 @@ export const configSchema = z.object({
   SLOT_LAG_ALERT_BYTES: positiveInt.default(1024 ** 3),
   // librdkafka's message.timeout.ms: one send attempt of the consumer's producer, its own retries included.
   KAFKA_SEND_TIMEOUT_MS: positiveInt.default(10_000),
+  // The consumer's producer (routed records, dead letters): how long librdkafka gathers a batch, how big, compressed how.
+  KAFKA_PRODUCER_LINGER_MS: nonNegativeInt.max(900_000).default(5),
+  KAFKA_PRODUCER_BATCH_BYTES: positiveInt.max(2_147_483_647).default(1_000_000),
+  KAFKA_PRODUCER_COMPRESSION: z.enum(['none', 'lz4', 'zstd', 'snappy', 'gzip']).default('none'),
   // A killed consumer's partitions wait this long before another member (or its restart) takes them.
   CONSUMER_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(10_000),
   // Bounds one attempt at handling a record (a send, a database transaction) before it counts as a retryable TIMEOUT.

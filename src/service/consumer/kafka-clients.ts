@@ -7,11 +7,19 @@ import type { RebalanceListener } from './consumer-group.ts';
  * internal retries neither duplicate nor reorder within a partition; murmur2_random so a key
  * lands on the partition a Java client would pick (the plain-config default is CRC32).
  */
-export function createConsumerProducer(kafka: Kafka, config: Pick<Config, 'KAFKA_SEND_TIMEOUT_MS'>): Producer {
+export function createConsumerProducer(
+  kafka: Kafka,
+  config: Pick<Config, 'KAFKA_SEND_TIMEOUT_MS' | 'KAFKA_PRODUCER_LINGER_MS' | 'KAFKA_PRODUCER_BATCH_BYTES' | 'KAFKA_PRODUCER_COMPRESSION'>,
+): Producer {
   return kafka.producer({
     kafkaJS: { idempotent: true, acks: -1, allowAutoTopicCreation: false },
     partitioner: 'murmur2_random',
     'message.timeout.ms': config.KAFKA_SEND_TIMEOUT_MS,
+    // Idempotence keeps at most 5 requests in flight per broker in order, so batching and
+    // compression change neither per-partition order nor exactly-once of librdkafka's retries.
+    'linger.ms': config.KAFKA_PRODUCER_LINGER_MS,
+    'batch.size': config.KAFKA_PRODUCER_BATCH_BYTES,
+    'compression.codec': config.KAFKA_PRODUCER_COMPRESSION,
     // The KafkaJS layer caps retries at 5; let message.timeout.ms bound them instead, as librdkafka intends.
     retries: 2_147_483_647,
   });

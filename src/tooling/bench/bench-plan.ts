@@ -11,6 +11,7 @@ export const scenarioNames = [
   'baseline',
   'observability',
   'notifier-drain',
+  'router-drain',
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
@@ -35,6 +36,8 @@ export interface BenchPlan {
   observability: { rounds: number; ratePerSecond: number; durationMs: number; drainEvents: number };
   /** The notifier alone draining a backlog, per NOTIFIER_BATCH_MAX, in alternating order. */
   notifierDrain: { rounds: number; events: number };
+  /** The router alone draining a backlog, per producer setting, in alternating order. */
+  routerDrain: { rounds: number; events: number };
   pollingIntervalMs: number;
   pollingBatchSize: number;
   drainTimeoutMs: number;
@@ -64,6 +67,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
       baselineRecords: 5_000,
       observability: { rounds: 1, ratePerSecond: 100, durationMs: 2_000, drainEvents: 1_000 },
       notifierDrain: { rounds: 1, events: 3_000 },
+      routerDrain: { rounds: 1, events: 10_000 },
       drainTimeoutMs: 60_000,
     };
   }
@@ -81,6 +85,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
     baselineRecords: 100_000,
     observability: { rounds: 2, ratePerSecond: 200, durationMs: 15_000, drainEvents: 10_000 },
     notifierDrain: { rounds: 2, events: 50_000 },
+    routerDrain: { rounds: 2, events: 100_000 },
     drainTimeoutMs: 300_000,
   };
 }

@@ -122,6 +122,18 @@ export const notifierDrainRunSchema = z.object({
   delivered: z.boolean(),
 });
 
+/** The router draining a backlog on its own, with one set of producer settings (router-drain.ts). */
+export const routerDrainRunSchema = z.object({
+  variant: z.string().min(1),
+  round: z.number().int().positive(),
+  events: z.number().int().nonnegative(),
+  /** Sustained rate: the routed records' timestamps, first to last. */
+  router: stage,
+  /** The router process's CPU time (user + system) per 1,000 records, from /proc. */
+  cpuMsPerThousand: z.number().nonnegative(),
+  delivered: z.boolean(),
+});
+
 /** One KDF behind a real api-server: HASH_CONCURRENCY clients in a closed loop. */
 export const hashingRunSchema = z.object({
   hashing: z.string().min(1),
@@ -187,6 +199,8 @@ export const benchReportSchema = z.object({
   observability: z.array(observabilityRunSchema).default([]),
   /** The notifier's drain rate per NOTIFIER_BATCH_MAX (notifier-drain.ts); empty when not run. */
   notifierDrain: z.array(notifierDrainRunSchema).default([]),
+  /** The router's drain rate per producer setting (router-drain.ts); empty when not run. */
+  routerDrain: z.array(routerDrainRunSchema).default([]),
   targets: z.array(targetResultSchema),
   /** Steps that failed or were skipped, with why; an empty list means everything ran. */
   problems: z.array(z.string()),
@@ -206,3 +220,4 @@ export type LossCheck = z.infer<typeof lossCheck>;
 export type Hop = z.infer<typeof hop>;
 export type ObservabilityRun = z.infer<typeof observabilityRunSchema>;
 export type NotifierDrainRun = z.infer<typeof notifierDrainRunSchema>;
+export type RouterDrainRun = z.infer<typeof routerDrainRunSchema>;

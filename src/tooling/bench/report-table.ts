@@ -117,6 +117,23 @@ export function renderReportTables(report: BenchReport): string {
       )}`,
     );
   }
+  if (report.routerDrain.length > 0) {
+    const rows = report.routerDrain.map((run): Cell[] => [
+      run.variant,
+      run.round,
+      run.events,
+      run.router.seconds,
+      run.router.ratePerSecond,
+      run.cpuMsPerThousand,
+      run.delivered ? 'ok' : 'LOSS',
+    ]);
+    sections.push(
+      `Router draining a backlog alone (records/s, routed records' timestamps first to last; CPU of the router process)\n${formatTable(
+        ['producer', 'round', 'n', 'seconds', 'records/s', 'CPU ms/1000', 'loss'],
+        rows,
+      )}`,
+    );
+  }
   if (report.kafkaBaseline !== null) {
     const base = report.kafkaBaseline;
     sections.push(

@@ -40,6 +40,7 @@ function sampleReport(): BenchReport {
     connectorVariant: { overrides: { 'poll.interval.ms': '10' } },
     observability: [],
     notifierDrain: [],
+    routerDrain: [],
     targets: [],
     problems: [],
     zeroLoss: true,

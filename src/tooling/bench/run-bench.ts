@@ -29,6 +29,7 @@ import { ensurePollingTable } from './polling-table.ts';
 import { runPollingThroughput } from './polling-throughput.ts';
 import { type ReportPaths, writeReportFiles } from './report-files.ts';
 import type { BenchReport } from './report-schema.ts';
+import { routerDrainVariants, runRouterDrain } from './router-drain.ts';
 import { evaluateTargets } from './targets.ts';
 import { type TopicWatch, watchTopics } from './topic-watch.ts';
 import { runWriteOverhead } from './write-overhead.ts';
@@ -75,6 +76,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     connectorVariant: null,
     observability: [],
     notifierDrain: [],
+    routerDrain: [],
     targets: [],
     problems,
     zeroLoss: true,
@@ -242,6 +244,24 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
         }
       }
     }
+    if (plan.scenarios.has('router-drain')) {
+      for (let round = 1; round <= plan.routerDrain.rounds; round++) {
+        const variants = Object.keys(routerDrainVariants);
+        for (const variant of round % 2 === 1 ? variants : variants.reverse()) {
+          await attempt(`router drain ${variant}`, async () => {
+            const run = await runRouterDrain(context, {
+              variant,
+              round,
+              events: plan.routerDrain.events,
+              drainTimeoutMs: plan.drainTimeoutMs,
+              logDirectory: directory,
+            });
+            if (!run.delivered) problems.push(`router drain ${variant}: ${run.events - run.router.events} not routed`);
+            report.routerDrain.push(run);
+          });
+        }
+      }
+    }
     if (plan.scenarios.has('baseline')) {
       await attempt('kafka baseline', async () => {
         // Records the size of the CDC topic's records, when the run saw any.
@@ -273,7 +293,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     ...(report.http?.run ? [report.http.run] : []),
     ...(report.kafkaBaseline ? [report.kafkaBaseline] : []),
   ];
-  report.zeroLoss = runs.every((run) => run.loss.ok) && report.notifierDrain.every((run) => run.delivered);
+  report.zeroLoss = runs.every((run) => run.loss.ok) && report.notifierDrain.every((run) => run.delivered) && report.routerDrain.every((run) => run.delivered);
   const { paths, table } = await writeReportFiles(directory, report);
   return { report, paths, table };
 }
