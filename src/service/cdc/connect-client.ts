@@ -23,6 +23,9 @@ export interface ConnectClient {
   putConfig(name: string, config: Readonly<Record<string, string>>): Promise<boolean>;
   getStatus(name: string): Promise<ConnectorStatus | undefined>;
   restart(name: string, options?: { includeTasks?: boolean; onlyFailed?: boolean }): Promise<void>;
+  /** Stops the connector's tasks reading (asynchronously: its status turns PAUSED); its slot keeps the WAL. */
+  pause(name: string): Promise<void>;
+  resume(name: string): Promise<void>;
   /** true when it existed. */
   deleteConnector(name: string): Promise<boolean>;
   /** The source offsets Connect committed for the connector (Debezium's: lsn, txId, ts_usec); undefined when it does not exist. */
@@ -79,6 +82,12 @@ export function createConnectClient(baseUrl: string, { timeoutMs = 15_000 }: { t
     },
     async restart(name, { includeTasks = true, onlyFailed = true } = {}) {
       await request('POST', `${connectorPath(name)}/restart?includeTasks=${includeTasks}&onlyFailed=${onlyFailed}`);
+    },
+    async pause(name) {
+      await request('PUT', `${connectorPath(name)}/pause`);
+    },
+    async resume(name) {
+      await request('PUT', `${connectorPath(name)}/resume`);
     },
     async getOffsets(name) {
       const { status, json } = await request('GET', `${connectorPath(name)}/offsets`);

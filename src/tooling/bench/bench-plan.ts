@@ -12,6 +12,7 @@ export const scenarioNames = [
   'observability',
   'notifier-drain',
   'router-drain',
+  'pipeline-drain',
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
@@ -38,6 +39,8 @@ export interface BenchPlan {
   notifierDrain: { rounds: number; events: number };
   /** The router alone draining a backlog, per producer setting, in alternating order. */
   routerDrain: { rounds: number; events: number };
+  /** Registrations committed while Debezium is held, then drained by the whole pipeline. */
+  pipelineDrainEvents: number;
   pollingIntervalMs: number;
   pollingBatchSize: number;
   drainTimeoutMs: number;
@@ -68,6 +71,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
       observability: { rounds: 1, ratePerSecond: 100, durationMs: 2_000, drainEvents: 1_000 },
       notifierDrain: { rounds: 1, events: 3_000 },
       routerDrain: { rounds: 1, events: 10_000 },
+      pipelineDrainEvents: 5_000,
       drainTimeoutMs: 60_000,
     };
   }
@@ -86,6 +90,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
     observability: { rounds: 2, ratePerSecond: 200, durationMs: 15_000, drainEvents: 10_000 },
     notifierDrain: { rounds: 2, events: 50_000 },
     routerDrain: { rounds: 2, events: 100_000 },
+    pipelineDrainEvents: 200_000,
     drainTimeoutMs: 300_000,
   };
 }

@@ -13,6 +13,8 @@ import { waitFor } from '../../service/wait-for.ts';
 export interface ConsumerHandle {
   /** True when the bench started its own `cli kafka-consumer` because none was running. */
   spawned: boolean;
+  /** The process the bench started, for its CPU time. */
+  pid?: number;
   stop: () => Promise<void>;
 }
 
@@ -34,8 +36,17 @@ export async function ensureConsumer(
     return { spawned: false, stop: async () => {} };
   }
   progress(`kafka-consumer: none running; starting one (log: ${logPath})`);
-  const stop = await spawnConsumer(admin, { env: { LOG_LEVEL: config.LOG_LEVEL }, groups, logPath, timeoutMs });
-  return { spawned: true, stop };
+  let pid: number | undefined;
+  const stop = await spawnConsumer(admin, {
+    env: { LOG_LEVEL: config.LOG_LEVEL },
+    groups,
+    logPath,
+    timeoutMs,
+    onSpawn: (spawned) => {
+      pid = spawned;
+    },
+  });
+  return { spawned: true, stop, ...(pid === undefined ? {} : { pid }) };
 }
 
 /**

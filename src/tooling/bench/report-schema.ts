@@ -134,6 +134,15 @@ export const routerDrainRunSchema = z.object({
   delivered: z.boolean(),
 });
 
+/** Debezium held, a backlog committed, released: each stage's drain and release -> all SENT (pipeline-drain.ts). */
+export const pipelineDrainRunSchema = z.object({
+  events: z.number().int().positive(),
+  stages: z.array(stage),
+  /** CPU time (user + system) per 1,000 events over the drain, from /proc; null when the process was not found. */
+  cpuMsPerThousand: z.object({ connect: z.number().nonnegative().nullable(), kafkaConsumer: z.number().nonnegative().nullable() }),
+  loss: lossCheck,
+});
+
 /** One KDF behind a real api-server: HASH_CONCURRENCY clients in a closed loop. */
 export const hashingRunSchema = z.object({
   hashing: z.string().min(1),
@@ -201,6 +210,8 @@ export const benchReportSchema = z.object({
   notifierDrain: z.array(notifierDrainRunSchema).default([]),
   /** The router's drain rate per producer setting (router-drain.ts); empty when not run. */
   routerDrain: z.array(routerDrainRunSchema).default([]),
+  /** Debezium held then released (pipeline-drain.ts); empty when not run. */
+  pipelineDrain: z.array(pipelineDrainRunSchema).default([]),
   targets: z.array(targetResultSchema),
   /** Steps that failed or were skipped, with why; an empty list means everything ran. */
   problems: z.array(z.string()),
@@ -221,3 +232,4 @@ export type Hop = z.infer<typeof hop>;
 export type ObservabilityRun = z.infer<typeof observabilityRunSchema>;
 export type NotifierDrainRun = z.infer<typeof notifierDrainRunSchema>;
 export type RouterDrainRun = z.infer<typeof routerDrainRunSchema>;
+export type PipelineDrainRun = z.infer<typeof pipelineDrainRunSchema>;

@@ -41,6 +41,7 @@ function sampleReport(): BenchReport {
     observability: [],
     notifierDrain: [],
     routerDrain: [],
+    pipelineDrain: [],
     targets: [],
     problems: [],
     zeroLoss: true,

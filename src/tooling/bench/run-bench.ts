@@ -23,6 +23,7 @@ import { runKafkaBaseline } from './kafka-baseline.ts';
 import { methodNotes } from './method-notes.ts';
 import { notifierDrainBatchMaxes, runNotifierDrain } from './notifier-drain.ts';
 import { observabilityVariants, runObservabilityCost } from './observability-cost.ts';
+import { runPipelineDrain } from './pipeline-drain.ts';
 import { runPollingLatency } from './polling-latency.ts';
 import { startPollingRelay } from './polling-relay.ts';
 import { ensurePollingTable } from './polling-table.ts';
@@ -77,6 +78,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     observability: [],
     notifierDrain: [],
     routerDrain: [],
+    pipelineDrain: [],
     targets: [],
     problems,
     zeroLoss: true,
@@ -104,7 +106,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     const watches = { cdc, routed, dlq, polling };
     const context: BenchContext = { config, db, kafka, admin, watches, tag: `${startedAt.getTime().toString(36)}${randomBytes(2).toString('hex')}`, progress };
 
-    const needsPipeline = ['latency', 'http', 'hashing', 'flood', 'throughput', 'overhead'].some((name) => plan.scenarios.has(name as never));
+    const needsPipeline = ['latency', 'http', 'hashing', 'flood', 'throughput', 'overhead', 'pipeline-drain'].some((name) => plan.scenarios.has(name as never));
     if (needsPipeline) {
       consumer = await ensureConsumer(admin, config, { logPath: path.join(directory, 'kafka-consumer.log'), progress });
       await waitForCaughtUp(admin, config, { progress });
@@ -244,6 +246,19 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
         }
       }
     }
+    if (plan.scenarios.has('pipeline-drain')) {
+      await attempt('pipeline drain', async () => {
+        report.pipelineDrain.push(
+          await runPipelineDrain(context, {
+            events: plan.pipelineDrainEvents,
+            batchSize: plan.batchSize,
+            insertConcurrency: plan.insertConcurrency,
+            drainTimeoutMs: plan.drainTimeoutMs,
+            ...(consumer?.pid === undefined ? {} : { consumerPid: consumer.pid }),
+          }),
+        );
+      });
+    }
     if (plan.scenarios.has('router-drain')) {
       for (let round = 1; round <= plan.routerDrain.rounds; round++) {
         const variants = Object.keys(routerDrainVariants);
@@ -290,6 +305,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
   const runs = [
     ...report.latency,
     ...report.throughput,
+    ...report.pipelineDrain,
     ...(report.http?.run ? [report.http.run] : []),
     ...(report.kafkaBaseline ? [report.kafkaBaseline] : []),
   ];
