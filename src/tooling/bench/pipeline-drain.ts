@@ -11,11 +11,12 @@ import { removeBenchRows } from './cleanup.ts';
 import { wallClockMs } from './commit-clock.ts';
 import { deadLetterStop } from './dead-letter-stop.ts';
 import { checkLoss } from './loss-check.ts';
+import { startPollingRelay } from './polling-relay.ts';
 import { cpuMsOf } from './process-cpu.ts';
-import type { PipelineDrainRun } from './report-schema.ts';
+import type { LossCheck, PipelineDrainRun } from './report-schema.ts';
 import { waitForSent } from './sent-watch.ts';
-import { rateSince, stages, sustainedRate } from './stage-rate.ts';
-import { syntheticRegistration } from './synthetic-registration.ts';
+import { rateSince, type StageRate, stages, sustainedRate } from './stage-rate.ts';
+import { type SyntheticRegistration, syntheticRegistration } from './synthetic-registration.ts';
 
 export interface PipelineDrainScenario {
   events: number;
@@ -30,8 +31,9 @@ export interface PipelineDrainScenario {
  * Debezium's own capacity and the pipeline's drain to SENT: the connector is paused (its slot keeps
  * the WAL), N registrations are committed, then it is resumed. Debezium's rate is the CDC records'
  * arrivals first to last, unbounded by the writer; the router and the notifier follow as fast as
- * they can; release -> all SENT is the end-to-end drain. CPU of Connect and of the kafka-consumer
- * over the drain comes from /proc.
+ * they can; release -> all SENT is the end-to-end drain. Then the polling relay drains the same
+ * events from its own table, so the two relays are compared on equal work. CPU of Connect and of
+ * the kafka-consumer over the drain comes from /proc.
  */
 export async function runPipelineDrain(context: BenchContext, scenario: PipelineDrainScenario): Promise<PipelineDrainRun> {
   const { config, db, watches, tag, progress } = context;
@@ -71,7 +73,8 @@ export async function runPipelineDrain(context: BenchContext, scenario: Pipeline
     watches.dlq.sightings,
     dlqCount(context) - dlqBefore,
   );
-  if (loss.ok) await removeBenchRows(db, ids);
+  const polling = await drainByPolling(context, scenario, registrations);
+  if (loss.ok && polling.loss.ok) await removeBenchRows(db, ids);
   // A process that was not there (no pid file, or it exited) has no figure rather than a wrong one.
   const perThousand = (ms: number) => (Number.isFinite(ms) ? Math.round((ms * 1000) / events) : null);
   return {
@@ -81,12 +84,48 @@ export async function runPipelineDrain(context: BenchContext, scenario: Pipeline
       sustainedRate(stages.router, arrivals(ids, watches.routed.sightings)),
       sustainedRate(stages.notifier, [...sentAt.values()]),
       rateSince('release -> all SENT', released, [...sentAt.values()]),
+      polling.stage,
     ],
     cpuMsPerThousand: {
       connect: connectPid === undefined ? null : perThousand(connectCpuMs),
       kafkaConsumer: kafkaConsumerPid === undefined ? null : perThousand(consumerCpuMs),
+      pollingRelay: perThousand(polling.cpuMs),
     },
-    loss,
+    loss: { ...loss, ok: loss.ok && polling.loss.ok },
+  };
+}
+
+/**
+ * The polling relay on the same events: their outbox rows (same ids, same payloads) committed to
+ * its table while no relay runs, then one relay started and timed until all are published. It runs
+ * in the bench's own process, so its CPU figure includes the bench's topic watching.
+ */
+async function drainByPolling(
+  context: BenchContext,
+  { batchSize, insertConcurrency, drainTimeoutMs }: PipelineDrainScenario,
+  registrations: readonly SyntheticRegistration[],
+): Promise<{ stage: StageRate; cpuMs: number; loss: LossCheck }> {
+  const { db, kafka, watches, progress } = context;
+  const ids = registrations.map((registration) => registration.userId);
+  progress(`  the same ${ids.length} events into the polling relay's table, the relay stopped`);
+  await bulkInsert(db, batchesOf(registrations, batchSize), { table: 'outbox_events_polling', withUsers: false, concurrency: insertConcurrency });
+  const producer = kafka.producer({ 'linger.ms': 5, partitioner: 'murmur2_random', kafkaJS: { acks: -1 } });
+  await producer.connect();
+  const errors: string[] = [];
+  const cpuBefore = process.cpuUsage();
+  const relay = startPollingRelay({ db, producer, topic: watches.polling.topic, onError: (error) => errors.push((error as Error).message) });
+  try {
+    await watches.polling.waitFor(ids, drainTimeoutMs, (seen) => progress(`  published by polling ${seen}/${ids.length}`));
+  } finally {
+    await relay.stop();
+    await producer.disconnect();
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  if (errors.length > 0) progress(`  polling relay errors: ${errors.slice(0, 3).join('; ')}`);
+  return {
+    stage: sustainedRate(`${stages.polling} (same events)`, arrivals(ids, watches.polling.sightings)),
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    loss: checkLoss(ids, { polling: watches.polling.sightings }, new Set(), 0),
   };
 }
 

@@ -139,7 +139,12 @@ export const pipelineDrainRunSchema = z.object({
   events: z.number().int().positive(),
   stages: z.array(stage),
   /** CPU time (user + system) per 1,000 events over the drain, from /proc; null when the process was not found. */
-  cpuMsPerThousand: z.object({ connect: z.number().nonnegative().nullable(), kafkaConsumer: z.number().nonnegative().nullable() }),
+  cpuMsPerThousand: z.object({
+    connect: z.number().nonnegative().nullable(),
+    kafkaConsumer: z.number().nonnegative().nullable(),
+    /** The bench process while its polling relay drained the same events (its topic watching included). */
+    pollingRelay: z.number().nonnegative().nullable(),
+  }),
   loss: lossCheck,
 });
 
