@@ -75,6 +75,18 @@ test('cli bench --quick runs every scenario and writes a valid report, table and
     assert.ok(report.observability.find((run) => run.variant === 'metrics+traces')!.spanExports > 0, 'spans exported');
     assert.equal(report.observability.find((run) => run.variant === 'off')!.spanExports, 0);
     assert.match(output, /^Cost of metrics and tracing/m);
+    assert.deepEqual(
+      [...new Set(report.notifierDrain.map((run) => run.batchMax))].sort((a, b) => a - b),
+      [1, 200],
+    );
+    for (const run of report.notifierDrain) {
+      assert.ok(run.delivered && run.deadLetters === 0 && run.notifier.ratePerSecond > 0, `notifier drain at batch ${run.batchMax}`);
+    }
+    assert.ok(report.routerDrain.length >= 2, 'router drain per producer setting');
+    for (const run of report.routerDrain) assert.ok(run.delivered && run.router.ratePerSecond > 0, `router drain ${run.variant}`);
+    const [pipeline] = report.pipelineDrain;
+    assert.ok(pipeline?.loss.ok, 'the pipeline drained its backlog with nothing lost');
+    assert.ok(pipeline.stages.length >= 4 && pipeline.stages.every((stage) => stage.ratePerSecond > 0), 'a rate for every stage');
 
     const directory = path.dirname(reportPath);
     const relay = await readFile(path.join(directory, 'relay-latency.svg'), 'utf8');
