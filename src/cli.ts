@@ -3,6 +3,7 @@ import { apiServerCommand } from './commands/api-server-command.ts';
 import { benchCommand } from './commands/bench-command.ts';
 import { configCommand } from './commands/config-command.ts';
 import { connectorCommand } from './commands/connector-command.ts';
+import { dlqCommand } from './commands/dlq-command.ts';
 import { eventsCommand } from './commands/events-command.ts';
 import { kafkaConsumerCommand } from './commands/kafka-consumer-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
@@ -22,6 +23,7 @@ const program = new Command('cli')
   .addCommand(benchCommand())
   .addCommand(configCommand())
   .addCommand(connectorCommand())
+  .addCommand(dlqCommand())
   .addCommand(eventsCommand())
   .addCommand(kafkaConsumerCommand())
   .addCommand(migrateCommand())

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deadLetterHeaders } from '../contract/headers.ts';
+import { deadLetterHeaders, replayHeaders } from '../contract/headers.ts';
 import { AppError } from '../errors.ts';
 import { buildDeadLetter, type SourceRecord } from './dead-letter.ts';
 
@@ -43,6 +43,13 @@ describe('buildDeadLetter', () => {
     const message = buildDeadLetter({ record, stage: 'route', error: new AppError('TIMEOUT', 't'), attempts: 5, failedAt });
     assert.equal(message.headers['dlq-stage'], 'route');
     assert.equal(message.headers['dlq-attempts'], '5');
+  });
+
+  it('carries the replay headers of a replayed record into its new dead letter, so the replay cap sees its count', () => {
+    const replayed = { ...record, headers: { ...record.headers, [replayHeaders.of]: 'dlq:0:7', [replayHeaders.count]: '2', [replayHeaders.at]: 'then' } };
+    const message = buildDeadLetter({ record: replayed, stage: 'notify', error: new AppError('TIMEOUT', 't'), attempts: 5, failedAt });
+    assert.equal(message.headers[replayHeaders.count], '2');
+    assert.equal(message.headers[replayHeaders.of], 'dlq:0:7');
   });
 
   it('describes foreign errors as INTERNAL and truncates long messages', () => {

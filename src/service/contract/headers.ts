@@ -32,6 +32,19 @@ export const deadLetterHeaders = {
   failedAt: 'dlq-failed-at',
 } as const;
 
+/**
+ * Headers a replayed record carries (cli dlq replay): which dead letter it replays, when, and how
+ * many times this event has been replayed. Not under the dlq- prefix on purpose: the dead-letter
+ * builder keeps them, so a replay that fails again is dead-lettered with its count, and the
+ * replay cap (--max-replays) can stop a loop.
+ */
+export const replayHeaders = {
+  /** `<dead-letter topic>:<partition>:<offset>` of the dead letter this record replays. */
+  of: 'replay-of',
+  at: 'replay-at',
+  count: 'replay-count',
+} as const;
+
 /** The first value of a header as UTF-8 text, or undefined when absent. */
 export function headerText(headers: Headers | undefined, name: string): string | undefined {
   const raw = headers?.[name];

@@ -6,6 +6,7 @@ export interface Database {
   notifications: NotificationTable;
   outbox_events: OutboxEventTable;
   inbox: InboxTable;
+  dead_letter_replays: DeadLetterReplayTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -52,6 +53,20 @@ export interface InboxTable {
   processed_at: Generated<Date>;
 }
 
+/** One replay of one dead letter by `cli dlq replay` (migrations/0004). */
+export interface DeadLetterReplayTable {
+  id: Generated<string>;
+  /** `<dead-letter topic>:<partition>:<offset>`. */
+  dead_letter: string;
+  event_id: string | null;
+  stage: string;
+  error_code: string;
+  replay_topic: string;
+  replay_count: number;
+  replayed_at: Generated<Date>;
+}
+
+export type DeadLetterReplay = Selectable<DeadLetterReplayTable>;
 export type User = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
 export type Notification = Selectable<NotificationTable>;
