@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { apiServerCommand } from './commands/api-server-command.ts';
+import { auditCommand } from './commands/audit-command.ts';
 import { benchCommand } from './commands/bench-command.ts';
 import { configCommand } from './commands/config-command.ts';
 import { connectorCommand } from './commands/connector-command.ts';
@@ -20,6 +21,7 @@ const program = new Command('cli')
   // `stack with -- <command...>` passes the command's own options through untouched.
   .enablePositionalOptions()
   .addCommand(apiServerCommand())
+  .addCommand(auditCommand())
   .addCommand(benchCommand())
   .addCommand(configCommand())
   .addCommand(connectorCommand())
