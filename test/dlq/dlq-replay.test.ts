@@ -84,7 +84,10 @@ describe('cli dlq: list, replay, and no double effect', () => {
 
     const dryRun = await cli(['dlq', 'replay', '--code', 'NOTIFICATION_NOT_FOUND', '--dry-run']);
     assert.equal(dryRun.code, 0, dryRun.stderr);
-    assert.match(dryRun.stdout, new RegExp(`would replay .* NOTIFICATION_NOT_FOUND event ${event.id} key ${userId} -> ${testEnv.notifTopic} \\(replay 1\\)`));
+    assert.match(
+      dryRun.stdout,
+      new RegExp(`would replay .* NOTIFICATION_NOT_FOUND event ${event.id} aggregate ${userId} -> ${testEnv.notifTopic} \\(replay 1\\)`),
+    );
     assert.match(dryRun.stdout, /dry run: 1 of 1 selected would be replayed; nothing was changed/);
     assert.equal((await readWholeTopic(testEnv.notifTopic)).filter((r) => r.headers['event-id'] === event.id).length, 1, 'the dry run produced nothing');
     assert.equal((await notificationStatuses(db, [notificationId])).get(notificationId)?.status, 'PENDING');

@@ -22,6 +22,7 @@ describe('decodeDeadLetter', () => {
     assert.equal(entry.replayTopic, 'dbz.public.outbox_events');
     assert.equal(entry.eventId, '0b0b0b0b-2222-4a4a-8b8b-000000000002');
     assert.equal(entry.eventType, 'UserRegistered');
+    assert.equal(entry.aggregateId, 'agg-2', 'from the envelope: the raw key is Debezium JSON');
   });
 
   it('reads the replay count a replayed record carried into its new dead letter', () => {

@@ -23,7 +23,10 @@ export interface DeadLetterEntry {
   failedAt: string | undefined;
   /** The consumed record that failed; undefined when its headers are missing. */
   original: (RecordPosition & { timestamp: number | undefined }) | undefined;
+  /** The record key as it is on the wire (a CDC record's key is Debezium's JSON key). */
   key: string | null;
+  /** The aggregate the event is about: what orders it, and what `--key` matches besides the raw key. */
+  aggregateId: string | undefined;
   eventId: string | undefined;
   eventType: string | undefined;
   /** How many times this event had been replayed when it failed (0: it never was). */
@@ -60,6 +63,7 @@ export function decodeDeadLetter(record: TopicRecord, stages: StageSettings): De
         ? undefined
         : { topic: originalTopic, partition: originalPartition, offset: originalOffset, timestamp: wholeNumber(h[deadLetterHeaders.originalTimestamp]) },
     key: record.key,
+    aggregateId: h[eventHeaders.aggregateId] ?? envelope?.aggregateId ?? record.key ?? undefined,
     // A routed record names its event in a header; a CDC record only inside its envelope.
     eventId: h[eventHeaders.eventId] ?? envelope?.eventId,
     eventType: h[eventHeaders.eventType] ?? envelope?.eventType,

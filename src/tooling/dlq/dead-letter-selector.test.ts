@@ -31,6 +31,11 @@ describe('dead-letter selectors', () => {
       [route],
     );
     assert.deepEqual(
+      [notify, route].filter((e) => selects({ keys: ['agg-2'] }, e)),
+      [route],
+      'a CDC record is found by its aggregate id too',
+    );
+    assert.deepEqual(
       [notify, route].filter((e) => selects({ eventIds: ['6F1C2B1E-1111-4A4A-8B8B-000000000001'] }, e)),
       [notify],
     );

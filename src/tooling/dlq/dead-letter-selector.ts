@@ -7,6 +7,7 @@ export interface DeadLetterSelector {
   codes?: readonly string[];
   /** dlq-stage labels (route, notify); stage names (router, notifier) are accepted and translated. */
   stages?: readonly string[];
+  /** The raw record key or the aggregate id (a CDC record's key is Debezium's JSON around it). */
   keys?: readonly string[];
   eventIds?: readonly string[];
   /** Dead-lettered at or after this time (epoch ms). */
@@ -26,7 +27,7 @@ export function selects(selector: DeadLetterSelector, entry: DeadLetterEntry): b
   return (
     within(selector.codes, entry.code) &&
     within(selector.stages?.map(deadLetterStageLabel), entry.stage) &&
-    within(selector.keys, entry.key) &&
+    (within(selector.keys, entry.key) || within(selector.keys, entry.aggregateId)) &&
     within(
       selector.eventIds?.map((id) => id.toLowerCase()),
       entry.eventId?.toLowerCase(),

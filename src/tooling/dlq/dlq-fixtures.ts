@@ -39,7 +39,7 @@ export function notifyDeadLetter(
 }
 
 export function routeDeadLetter(eventId: string, offset = 3): TopicRecord {
-  const envelope = { op: 'c', after: { id: eventId, event_type: 'UserRegistered', aggregate_id: 'user-2', payload: '{"userId":"x"}' }, source: { ts_ms: 1 } };
+  const envelope = { op: 'c', after: { id: eventId, event_type: 'UserRegistered', aggregate_id: 'agg-2', payload: '{"userId":"x"}' }, source: { ts_ms: 1 } };
   return {
     topic: 'eventdriven-examples.dlq',
     partition: 0,

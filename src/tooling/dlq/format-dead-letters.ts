@@ -9,7 +9,7 @@ export function formatDeadLetterList(entries: readonly ListedDeadLetter[], summa
     const original = entry.original === undefined ? '(unknown)' : `${entry.original.topic}[${entry.original.partition}]@${entry.original.offset}`;
     return [
       `${entry.at.partition}:${entry.at.offset}  ${new Date(entry.at.timestamp).toISOString()}  ${entry.stage}  ${entry.code}  ${replayState(entry)}`,
-      `  event ${entry.eventId ?? '(none)'}  ${entry.eventType ?? ''}  key ${entry.key ?? '(null)'}`,
+      `  event ${entry.eventId ?? '(none)'}  ${entry.eventType ?? ''}  aggregate ${entry.aggregateId ?? '(none)'}`,
       `  from ${original}  attempts ${entry.attempts ?? '?'}${entry.replayCount > 0 ? `  failed again on replay ${entry.replayCount} (of ${entry.replayOf})` : ''}`,
       `  reason: ${entry.reason}`,
     ].join('\n');
@@ -34,6 +34,7 @@ export function formatDeadLetter(entry: ListedDeadLetter): string {
     `  error:      ${entry.code} after ${entry.attempts ?? '?'} attempt(s), at ${entry.failedAt ?? '?'}`,
     `  reason:     ${entry.reason}`,
     `  event:      ${entry.eventId ?? '(none)'} ${entry.eventType ?? ''}`,
+    `  aggregate:  ${entry.aggregateId ?? '(none)'}`,
     `  key:        ${entry.key ?? '(null)'}`,
     `  original:   ${entry.original === undefined ? '(unknown)' : `${entry.original.topic}[${entry.original.partition}]@${entry.original.offset}${entry.original.timestamp === undefined ? '' : ` written ${new Date(entry.original.timestamp).toISOString()}`}`}`,
     `  replayed before it failed: ${entry.replayCount} time(s)${entry.replayOf === undefined ? '' : ` (this record replayed ${entry.replayOf})`}`,

@@ -6,7 +6,7 @@ export function formatReplayPlan(plan: readonly ReplayDecision[], { dryRun }: { 
   if (plan.length === 0) return 'no dead letters match: nothing to replay';
   const lines = plan.map((decision) => {
     const { entry } = decision;
-    const what = `${entry.at.partition}:${entry.at.offset} ${entry.stage} ${entry.code} event ${entry.eventId ?? '(none)'} key ${entry.key ?? '(null)'}`;
+    const what = `${entry.at.partition}:${entry.at.offset} ${entry.stage} ${entry.code} event ${entry.eventId ?? '(none)'} aggregate ${entry.aggregateId ?? '(none)'}`;
     if (decision.action === 'skip') return `skip    ${what}: ${decision.reason}`;
     return `${dryRun ? 'would replay' : 'replay'}  ${what} -> ${decision.topic} (replay ${decision.count})`;
   });
