@@ -4,6 +4,7 @@ import { createConsumerProducer } from '../service/consumer/kafka-clients.ts';
 import { createDatabase } from '../service/db/database.ts';
 import { AppError } from '../service/errors.ts';
 import { createKafka } from '../service/kafka/client.ts';
+import { deadLetterRef } from '../tooling/dlq/dead-letter-entry.ts';
 import { type DeadLetterSelector, isEmptySelector, parseDeadLetterRef, parseSince, refersTo, summarizeByCode } from '../tooling/dlq/dead-letter-selector.ts';
 import { formatDeadLetter, formatDeadLetterList } from '../tooling/dlq/format-dead-letters.ts';
 import { formatReplayPlan, formatReplaySummary, replayExitCode } from '../tooling/dlq/format-replay.ts';
@@ -69,7 +70,7 @@ export function dlqCommand(): Command {
           throw new AppError('VALIDATION_FAILED', 'say what to replay: --code, --stage, --key, --event-id and/or --since (cli dlq list shows what is there)');
         return withDatabase(config, async (db) => {
           const entries = await readDeadLetters(config, db, selector);
-          const plan = planReplay(entries, new Map(entries.map((entry) => [`${entry.at.topic}:${entry.at.partition}:${entry.at.offset}`, entry.replays])), {
+          const plan = planReplay(entries, new Map(entries.map((entry) => [deadLetterRef(entry.at), entry.replays])), {
             again: options.again === true,
             maxReplays: options.maxReplays,
           });

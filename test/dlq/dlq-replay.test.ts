@@ -121,7 +121,7 @@ describe('cli dlq: list, replay, and no double effect', () => {
     await stopConsumerProcess(consumer);
   });
 
-  it('a route-stage dead letter (payload failing its schema) replayed after a catalog fix is routed and delivered', async () => {
+  it('a route-stage dead letter (payload failing its schema): replayed before the fix it comes back with its count and the cap stops it; after a catalog fix it is routed and delivered', async () => {
     const unfixed = await startReadyConsumer(testEnv, fastRetries);
     processes.push(unfixed);
     const userId = randomUUID();
@@ -138,6 +138,15 @@ describe('cli dlq: list, replay, and no double effect', () => {
     await readTopicUntil(testEnv.dlqTopic, 'the INVALID_PAYLOAD dead letter', (records) =>
       records.some((r) => r.value?.includes(event.id) === true && r.headers['dlq-error-code'] === 'INVALID_PAYLOAD'),
     );
+    // Replayed before the fix: it fails again and is dead-lettered with its replay count; the cap then refuses it.
+    const early = await cli(['dlq', 'replay', '--stage', 'router', '--event-id', event.id]);
+    assert.equal(early.code, 0, early.stderr);
+    await readTopicUntil(testEnv.dlqTopic, 'the replay dead-lettered again with its count', (records) =>
+      records.some((r) => r.value?.includes(event.id) === true && r.headers['replay-count'] === '1'),
+    );
+    const capped = await cli(['dlq', 'replay', '--stage', 'router', '--event-id', event.id, '--max-replays', '1']);
+    assert.equal(capped.code, 1, 'a refused replay fails the run');
+    assert.match(capped.stdout, /replayed 1 time\(s\) already, the cap is --max-replays 1/);
     await stopConsumerProcess(unfixed);
 
     // The fix deployed: the consumer restarted with the edited catalog.
@@ -145,7 +154,11 @@ describe('cli dlq: list, replay, and no double effect', () => {
     processes.push(fixed);
     const replay = await cli(['dlq', 'replay', '--stage', 'router', '--event-id', event.id]);
     assert.equal(replay.code, 0, replay.stderr);
-    assert.match(replay.stdout, new RegExp(`replay .* route INVALID_PAYLOAD event ${event.id} .* -> ${'dbz.public.outbox_events'.replaceAll('.', '\\.')}`));
+    assert.match(
+      replay.stdout,
+      new RegExp(`replay .* route INVALID_PAYLOAD event ${event.id} .* -> ${'dbz.public.outbox_events'.replaceAll('.', '\\.')} \\(replay 2\\)`),
+    );
+    assert.match(replay.stdout, /already replayed/, 'the first dead letter was replayed before; its newer one is');
     const routed = await readTopicUntil(testEnv.notifTopic, 'the replayed event routed', (records) => records.some((r) => r.headers['event-id'] === event.id));
     assert.equal(routed.filter((r) => r.headers['event-id'] === event.id).length, 1);
     await handledAndSent(db, testEnv, { userId, notificationId, eventId: event.id }, 30_000);
