@@ -118,6 +118,14 @@ describe('cli dlq: list, replay, and no double effect', () => {
 
     const after = JSON.parse((await cli(['dlq', 'list', '--event-id', event.id, '--json'])).stdout) as { deadLetters: Array<{ replays: unknown[] }> };
     assert.equal(after.deadLetters[0]?.replays.length, 2, 'list shows both replays');
+    const shown = await cli(['dlq', 'show', event.id]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /error: {6}NOTIFICATION_NOT_FOUND after 2 attempt\(s\)/);
+    assert.match(shown.stdout, new RegExp(`"notificationId": "${notificationId}"`), 'the decoded value');
+    assert.equal([...shown.stdout.matchAll(/ replay \d -> /g)].length, 2, 'the replay history');
+    const wrong = await cli(['dlq', 'show', 'nonsense']);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /expected an event id \(a UUID\) or a dead letter's partition:offset/);
     await stopConsumerProcess(consumer);
   });
 
