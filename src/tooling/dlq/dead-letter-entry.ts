@@ -33,6 +33,12 @@ export interface DeadLetterEntry {
   replayCount: number;
   /** The dead letter this record was a replay of, when it was one. */
   replayOf: string | undefined;
+  /**
+   * Where the event first failed: for a replay that failed again, the original record of the
+   * first dead letter of its chain (found through replay-of), so replays keep the event's place
+   * in its key's order; otherwise `original`. Set by originsResolved.
+   */
+  firstOriginal?: RecordPosition | undefined;
   /** The original record's own headers: the dlq- context removed, everything else byte for byte. */
   originalHeaders: Record<string, string>;
   value: string | null;
@@ -77,4 +83,27 @@ export function decodeDeadLetter(record: TopicRecord, stages: StageSettings): De
 function wholeNumber(text: string | undefined): number | undefined {
   if (text === undefined || !/^\d+$/.test(text)) return undefined;
   return Number(text);
+}
+
+/**
+ * Follows each dead letter's replay-of chain back to the first dead letter among `entries` and
+ * takes its original position; a chain that leaves `entries` (an older window) stops there.
+ */
+export function originsResolved<T extends DeadLetterEntry>(entries: readonly T[]): T[] {
+  const byRef = new Map(entries.map((entry) => [deadLetterRef(entry.at), entry]));
+  return entries.map((entry) => {
+    let first: DeadLetterEntry = entry;
+    const visited = new Set<string>();
+    for (let earlier = lookup(first); earlier !== undefined && !visited.has(deadLetterRef(earlier.at)); earlier = lookup(first)) {
+      visited.add(deadLetterRef(earlier.at));
+      first = earlier;
+    }
+    return { ...entry, firstOriginal: first.original ?? entry.original };
+  });
+
+  function lookup(entry: DeadLetterEntry): DeadLetterEntry | undefined {
+    const earlier = entry.replayOf === undefined ? undefined : byRef.get(entry.replayOf);
+    // A replay goes back to the stage that failed, so a chain never changes stage; guard anyway.
+    return earlier?.stage === entry.stage ? earlier : undefined;
+  }
 }

@@ -1,7 +1,7 @@
 import type { Config } from '../../service/config.ts';
 import type { Db } from '../../service/db/database.ts';
 import { openTopicReader } from '../../service/kafka/topic-reader.ts';
-import { type DeadLetterEntry, deadLetterRef, decodeDeadLetter } from './dead-letter-entry.ts';
+import { type DeadLetterEntry, deadLetterRef, decodeDeadLetter, originsResolved } from './dead-letter-entry.ts';
 import { type DeadLetterSelector, selects } from './dead-letter-selector.ts';
 import { replaysOf } from './replay-log.ts';
 import type { PastReplay } from './replay-plan.ts';
@@ -29,8 +29,7 @@ export async function readDeadLetters(config: Config, db: Db, selector: DeadLett
   } finally {
     await reader.close();
   }
-  const entries = records
-    .map((record) => decodeDeadLetter(record, config))
+  const entries = originsResolved(records.map((record) => decodeDeadLetter(record, config)))
     .filter((entry) => selects(selector, entry))
     .sort((a, b) => a.at.timestamp - b.at.timestamp || a.at.partition - b.at.partition || a.at.offset - b.at.offset);
   const replays = await replaysOf(

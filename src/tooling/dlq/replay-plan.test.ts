@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeDeadLetter } from './dead-letter-entry.ts';
+import { decodeDeadLetter, originsResolved } from './dead-letter-entry.ts';
 import { notifyDeadLetter, routeDeadLetter, stageSettings } from './dlq-fixtures.ts';
 import { buildReplayMessage, planReplay } from './replay-plan.ts';
 
@@ -23,6 +23,25 @@ describe('planReplay', () => {
     assert.deepEqual(
       plan.map((d) => (d.action === 'replay' ? d.topic : '')),
       ['notif.user.registration', 'dbz.public.outbox_events', 'notif.user.registration'],
+    );
+  });
+
+  it('keeps an event whose replay failed again in its first place among its key, ahead of a later event dead-lettered meanwhile', () => {
+    // E1 read at 40, dead-lettered at 7, replayed (the replay read at 50) and dead-lettered again at 9; E2 read at 45, dead-lettered at 8.
+    const e1 = notifyDeadLetter({ offset: 7, originalOffset: 40, eventId: '00000000-0000-4000-8000-000000000001' });
+    const e2 = notifyDeadLetter({ offset: 8, originalOffset: 45, eventId: '00000000-0000-4000-8000-000000000002' });
+    const e1Again = notifyDeadLetter({
+      offset: 9,
+      originalOffset: 50,
+      eventId: '00000000-0000-4000-8000-000000000001',
+      headers: { 'replay-of': 'eventdriven-examples.dlq:1:7', 'replay-count': '1' },
+    });
+    const all = originsResolved([e1, e2, e1Again].map((record) => decodeDeadLetter(record, stageSettings)));
+    assert.deepEqual(all[2]?.firstOriginal, all[0]?.original);
+    const plan = planReplay([all[1]!, all[2]!], new Map(), options);
+    assert.deepEqual(
+      plan.map((d) => d.entry.eventId?.slice(-1)),
+      ['1', '2'],
     );
   });
 

@@ -21,8 +21,9 @@ export type ReplayDecision =
 
 /**
  * Decides, for the selected dead letters in their order on the dead-letter topic, which to replay
- * and in what order. Replays keep each key's original order: sorted by where each record was read
- * (a key always sits on one partition of a topic, so its offsets order it), stable otherwise.
+ * and in what order. Replays keep each key's original order: sorted by where each event was first
+ * read (firstOriginal: a replay that failed again keeps its event's place; a key always sits on
+ * one partition of a topic, so its offsets order it), stable otherwise.
  * A skip is `fine` when it needs nothing from the operator (already replayed).
  */
 export function planReplay(entries: readonly DeadLetterEntry[], past: ReadonlyMap<string, readonly PastReplay[]>, options: ReplayOptions): ReplayDecision[] {
@@ -52,7 +53,7 @@ export function planReplay(entries: readonly DeadLetterEntry[], past: ReadonlyMa
  * partition already held; a key always sits on one partition, so this orders every key.
  */
 function inOriginalOrder(decisions: ReplayDecision[]): ReplayDecision[] {
-  const origin = ({ entry }: ReplayDecision) => entry.original ?? entry.at;
+  const origin = ({ entry }: ReplayDecision) => entry.firstOriginal ?? entry.original ?? entry.at;
   const slots = new Map<string, number[]>();
   decisions.forEach((decision, index) => {
     const { topic, partition } = origin(decision);
