@@ -49,7 +49,7 @@ describe('cli audit: every event of a window accounted for, hop by hop', () => {
     return { code: run.code, report: JSON.parse(run.stdout) as AuditReport };
   };
 
-  it('a clean window audits clean (exit 0)', async () => {
+  it('a clean window audits clean (exit 0); a notification no longer SENT although its event was handled does not', async () => {
     const since = new Date();
     const userId = randomUUID();
     // Three events of one key, so the order check has something to check.
@@ -60,6 +60,16 @@ describe('cli audit: every event of a window accounted for, hop by hop', () => {
     assert.equal(report.events, 3);
     assert.equal(report.clean, 3);
     assert.equal(report.ok, true);
+
+    // The inbox says handled, the notification says otherwise: someone changed it since.
+    const tampered = registrations[2]!;
+    await db.updateTable('notifications').set({ status: 'PENDING' }).where('id', '=', tampered.notificationId).execute();
+    const broken = await audit(since);
+    assert.equal(broken.code, 1);
+    assert.deepEqual(
+      broken.report.findings.map((f) => [f.eventId, f.kind, f.hop]),
+      [[tampered.eventId, 'missing', 'sent']],
+    );
   });
 
   it('an outbox row written while the publication excluded it is reported missing at the CDC hop, with its event id (exit 1)', async () => {

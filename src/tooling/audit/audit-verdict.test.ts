@@ -16,6 +16,7 @@ function event(overrides: Partial<AuditFacts> = {}): AuditFacts {
     routed: [seen(20)],
     deadLetters: [],
     handled: true,
+    notificationStatus: 'SENT',
     ...overrides,
   };
 }
@@ -38,6 +39,15 @@ describe('auditEvent', () => {
       auditEvent(event({ handled: false }), options).map((f) => [f.kind, f.hop, f.failing]),
       [['missing', 'handled', true]],
     );
+  });
+
+  it('reports a handled event whose notification is not SENT (or gone) as missing at the sent hop', () => {
+    assert.deepEqual(
+      auditEvent(event({ notificationStatus: 'PENDING' }), options).map((f) => [f.kind, f.hop, f.failing]),
+      [['missing', 'sent', true]],
+    );
+    assert.match(auditEvent(event({ notificationStatus: 'absent' }), options)[0]!.detail, /its notification is absent/);
+    assert.deepEqual(auditEvent(event({ notificationStatus: undefined }), options), [], 'an event naming no notification');
   });
 
   it('reports a dead letter where it stopped the event (failing), and one a replay resolved (not failing)', () => {

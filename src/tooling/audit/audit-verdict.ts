@@ -1,5 +1,5 @@
-/** Where along the pipeline an event was seen: the CDC topic, the routed topic, the handler's inbox. */
-export type Hop = 'cdc' | 'routed' | 'handled';
+/** Where along the pipeline an event was seen: the CDC topic, the routed topic, the handler's inbox, the notification it marks SENT. */
+export type Hop = 'cdc' | 'routed' | 'handled' | 'sent';
 
 export interface SeenRecord {
   partition: number;
@@ -19,6 +19,8 @@ export interface AuditFacts {
   deadLetters: Array<{ stage: string; code: string; ref: string }>;
   /** The handler's inbox has the event: its effect was applied (the inbox's key makes that at most once). */
   handled: boolean;
+  /** The status of the notification the payload names (absent: no such row); undefined when it names none. */
+  notificationStatus: string | undefined;
 }
 
 export type FindingKind = 'missing' | 'duplicate' | 'out-of-order' | 'dead-lettered' | 'in-flight';
@@ -65,8 +67,11 @@ export function auditEvent(facts: AuditFacts, { nowMs, graceMs }: AuditOptions):
     const dead = facts.deadLetters.filter((d) => d.stage !== 'route');
     if (dead.length > 0) add('dead-lettered', 'handled', `by the handler: ${describeDead(dead)}`, true);
     else notYet('handled', 'handled');
-  } else if (facts.deadLetters.length > 0) {
-    add('dead-lettered', 'handled', `${describeDead(facts.deadLetters)}, since replayed and handled`, false);
+  } else {
+    if (facts.deadLetters.length > 0) add('dead-lettered', 'handled', `${describeDead(facts.deadLetters)}, since replayed and handled`, false);
+    // The inbox row and SENT commit in one transaction: one without the other means someone changed either since.
+    if (facts.notificationStatus !== undefined && facts.notificationStatus !== 'SENT')
+      add('missing', 'sent', `the inbox has the event but its notification is ${facts.notificationStatus}`, true);
   }
   const effect = facts.handled ? 'effect applied once' : 'effect not applied';
   for (const [hop, seen] of [

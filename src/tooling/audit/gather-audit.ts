@@ -11,19 +11,21 @@ import type { AuditFacts, SeenRecord } from './audit-verdict.ts';
 // A record's Kafka timestamp can precede its row's created_at only by clock skew and commit time.
 const windowSlackMs = 60_000;
 const readTimeoutMs = 120_000;
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type AuditProgress = (step: string) => void;
 
 /**
  * The facts of every outbox event created since `sinceMs`: its records on the CDC topic, the
- * routed topics and the dead-letter topic, and whether the notifier's inbox has it. Topics are
+ * routed topics and the dead-letter topic, whether the notifier's inbox has it, and the status of
+ * the notification its payload names. Topics are
  * read without joining a group; nothing is written anywhere.
  */
 export async function gatherAudit(config: Config, db: Db, sinceMs: number, progress: AuditProgress): Promise<AuditFacts[]> {
   progress('reading the outbox rows of the window');
   const rows = await db
     .selectFrom('outbox_events')
-    .select(['id', 'event_type', 'aggregate_id', 'created_at'])
+    .select(['id', 'event_type', 'aggregate_id', 'created_at', 'payload'])
     .where('created_at', '>=', new Date(sinceMs))
     .orderBy('created_at')
     .execute();
@@ -61,6 +63,23 @@ export async function gatherAudit(config: Config, db: Db, sinceMs: number, progr
     .execute();
   const handled = new Set(inbox.map((row) => row.event_id));
 
+  const notificationOf = new Map(
+    rows.flatMap((row) => {
+      const id = (row.payload as { notificationId?: unknown } | null)?.notificationId;
+      return typeof id === 'string' && uuidPattern.test(id) ? [[row.id, id] as const] : [];
+    }),
+  );
+  const notificationIds = [...new Set(notificationOf.values())];
+  const statuses =
+    notificationIds.length === 0
+      ? new Map<string, string>()
+      : new Map(
+          (await db.selectFrom('notifications').select(['id', 'status']).where(sql<boolean>`id = any(${notificationIds}::uuid[])`).execute()).map((row) => [
+            row.id,
+            row.status as string,
+          ]),
+        );
+
   return rows.map((row) => ({
     eventId: row.id,
     eventType: row.event_type,
@@ -70,6 +89,7 @@ export async function gatherAudit(config: Config, db: Db, sinceMs: number, progr
     routed: routed.get(row.id) ?? [],
     deadLetters: dead.get(row.id) ?? [],
     handled: handled.has(row.id),
+    notificationStatus: notificationOf.has(row.id) ? (statuses.get(notificationOf.get(row.id)!) ?? 'absent') : undefined,
   }));
 }
 
