@@ -6,9 +6,11 @@ import { configCommand } from './commands/config-command.ts';
 import { connectorCommand } from './commands/connector-command.ts';
 import { dlqCommand } from './commands/dlq-command.ts';
 import { eventsCommand } from './commands/events-command.ts';
+import { inboxCommand } from './commands/inbox-command.ts';
 import { kafkaConsumerCommand } from './commands/kafka-consumer-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { openapiCommand } from './commands/openapi-command.ts';
+import { outboxCommand } from './commands/outbox-command.ts';
 import { screenshotCommand } from './commands/screenshot-command.ts';
 import { stackCommand } from './commands/stack-command.ts';
 import { statusCommand } from './commands/status-command.ts';
@@ -27,9 +29,11 @@ const program = new Command('cli')
   .addCommand(connectorCommand())
   .addCommand(dlqCommand())
   .addCommand(eventsCommand())
+  .addCommand(inboxCommand())
   .addCommand(kafkaConsumerCommand())
   .addCommand(migrateCommand())
   .addCommand(openapiCommand())
+  .addCommand(outboxCommand())
   .addCommand(screenshotCommand())
   .addCommand(stackCommand())
   .addCommand(statusCommand())

@@ -60,3 +60,14 @@ test('the rate limit and hashing settings: defaults, TRUST_PROXY as a hop count,
   assert.ok(lines.includes('REDIS_URL=redis://:****@cache:6379/0'), lines.join('\n'));
   assert.ok(describeConfig(defaults).includes('REDIS_URL='));
 });
+
+test('retention settings: durations as written, and an inbox window shorter than a redelivery is refused', () => {
+  const defaults = loadConfig({});
+  assert.equal(defaults.OUTBOX_RETENTION, '7d');
+  assert.equal(defaults.INBOX_RETENTION, undefined);
+  assert.equal(loadConfig({ OUTBOX_RETENTION: '0' }).OUTBOX_RETENTION, '0');
+  assert.throws(() => loadConfig({ OUTBOX_RETENTION: '7 days' }), /OUTBOX_RETENTION: a duration such as/);
+  assert.throws(() => loadConfig({ INBOX_RETENTION: '3d' }), /INBOX_RETENTION: 3d is shorter than an event can be redelivered/);
+  assert.throws(() => loadConfig({ INBOX_RETENTION: '8d', OUTBOX_RETENTION: '30d' }), /INBOX_RETENTION/);
+  assert.equal(loadConfig({ INBOX_RETENTION: '10d' }).INBOX_RETENTION, '10d');
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationHint, parseDuration } from './duration.ts';
 import { AppError } from './errors.ts';
 
 const port = z.coerce.number().int().min(1).max(65_535);
@@ -6,6 +7,8 @@ const positiveInt = z.coerce.number().int().positive();
 const nonNegativeInt = z.coerce.number().int().nonnegative();
 // A hop count, so `true` (one proxy) and `false` read as people write them.
 const proxyHops = z.preprocess((value) => (value === 'true' ? 1 : value === 'false' ? 0 : value), z.coerce.number().int().min(0).max(10));
+// Kept as written (`7d`), so the configuration reference and `cli config` show what the operator set.
+const duration = z.string().refine((text) => parseDuration(text) !== undefined, durationHint);
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: letters, digits, ".", "_" or "-"');
 
 /**
@@ -86,6 +89,16 @@ export const configSchema = z.object({
   RECORD_ATTEMPT_TIMEOUT_MS: positiveInt.default(15_000),
   // A record's retries, dead-lettering included, must fit in it (checked at start).
   CONSUMER_MAX_POLL_INTERVAL_MS: positiveInt.default(300_000),
+  // Outbox rows older than this are deleted once Debezium has captured them (never before); 0 = as soon as captured.
+  OUTBOX_RETENTION: duration.default('7d'),
+  // Inbox rows older than this are deleted; unset = the longest of TOPIC_RETENTION and OUTBOX_RETENTION, plus one day.
+  INBOX_RETENTION: duration.optional(),
+  // How long Kafka keeps the pipeline's topics (the broker's log.retention.hours=168): how late a redelivery can come.
+  TOPIC_RETENTION: duration.default('7d'),
+  // How often the kafka-consumer purges both tables; 0 turns the automatic purge off.
+  PURGE_INTERVAL: duration.default('1m'),
+  // Rows deleted per transaction: short transactions, short locks.
+  PURGE_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1_000),
   // The kafka-consumer's GET /metrics, on HOST (OpenTelemetry's Prometheus port); 0 turns its metrics off.
   METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9464),
   // How often the kafka-consumer reads the slot, the connector, the dead-letter depth and the groups' lag for its metrics.
@@ -109,6 +122,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message} (got ${JSON.stringify(env[String(issue.path[0])])})`);
     throw new AppError('CONFIG_INVALID', `invalid environment:\n  ${problems.join('\n  ')}`, { details: problems });
   }
+  const window = inboxWindowProblem(result.data);
+  if (window !== undefined) throw new AppError('CONFIG_INVALID', `invalid environment:\n  ${window}`, { details: [window] });
   return Object.freeze(result.data);
 }
 
@@ -130,6 +145,18 @@ export function maskUrlPassword(raw: string): string {
   } catch {
     return '****';
   }
+}
+
+/**
+ * The inbox is the deduplication window: an event can come back while its topics keep it and while
+ * its outbox row exists (a re-snapshot publishes every row still there). An inbox kept for less
+ * would let that redelivery send the notification twice.
+ */
+function inboxWindowProblem(config: z.infer<typeof configSchema>): string | undefined {
+  if (config.INBOX_RETENTION === undefined) return undefined;
+  const needed = Math.max(parseDuration(config.TOPIC_RETENTION)!, parseDuration(config.OUTBOX_RETENTION)!);
+  if (parseDuration(config.INBOX_RETENTION)! >= needed) return undefined;
+  return `INBOX_RETENTION: ${config.INBOX_RETENTION} is shorter than an event can be redelivered (TOPIC_RETENTION ${config.TOPIC_RETENTION}, OUTBOX_RETENTION ${config.OUTBOX_RETENTION}): a redelivery after its inbox row is gone would send the notification twice; unset it for the derived window or raise it`;
 }
 
 function emptyToUndefined(value: string | undefined): string | undefined {

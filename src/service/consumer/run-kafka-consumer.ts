@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../logger.ts';
 import { type MetricsServer, startMetricsServer } from '../metrics/metrics-server.ts';
 import { createMetricsRegistry, type MetricsRegistry } from '../metrics/registry.ts';
 import { createLogSender, type NotificationSender } from '../notifications/notification-sender.ts';
+import { startRetention } from '../retention/run-retention.ts';
 import { type RunningGroup, startConsumerGroup } from './consumer-group.ts';
 import { createDeadLetterSink } from './dead-letter-sink.ts';
 import { assignedLag } from './group-lag.ts';
@@ -76,6 +77,7 @@ export async function runKafkaConsumer({
   const metrics = registry === undefined ? undefined : createConsumerMetrics(registry);
   let metricsServer: MetricsServer | undefined;
   let pipelineWatch: { stop: () => void } | undefined;
+  let retention: { stop: () => Promise<void> } | undefined;
 
   try {
     await connect(producer, config);
@@ -117,6 +119,7 @@ export async function runKafkaConsumer({
         }),
       );
     }
+    retention = startRetention({ config, database: resources.database, logger: logger.child({ component: 'retention' }), registry });
     void Promise.all(running.map((group) => group.ready)).then(() => logger.info({ groups: running.map((group) => group.name) }, 'kafka-consumer ready'));
 
     timers.push(watchLiveness(running, admin, config, onFatal));
@@ -128,7 +131,7 @@ export async function runKafkaConsumer({
     onShutdown?.(failure === undefined ? 0 : 1);
     for (const timer of timers) clearInterval(timer);
     pipelineWatch?.stop();
-    await Promise.allSettled(running.map((group) => group.stop()));
+    await Promise.allSettled([retention?.stop(), ...running.map((group) => group.stop())]);
     await producer.flush({ timeout: 2_000 }).catch(() => {});
     await Promise.allSettled([producer.disconnect(), admin.disconnect(), db?.destroy(), metricsServer?.close()]);
     logStats(running, logger);
