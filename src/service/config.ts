@@ -75,6 +75,11 @@ export const configSchema = z.object({
   // Records the notifier handles in one transaction; 1 = one transaction per record.
   NOTIFIER_BATCH_MAX: positiveInt.max(10_000).default(200),
   STALL_TIMEOUT_MS: positiveInt.default(120_000),
+  // make up sets the server's max_slot_wal_keep_size to this: how much WAL a slot may hold before PostgreSQL drops it (-1: no bound).
+  SLOT_MAX_WAL_KEEP_SIZE: z
+    .string()
+    .regex(/^(-1|[1-9]\d*(kB|MB|GB|TB))$/, 'a PostgreSQL size such as 512MB, 10GB or 1TB, or -1 for no bound')
+    .default('10GB'),
   // `cli status` calls the pipeline unhealthy when the replication slot holds more WAL than this.
   SLOT_LAG_ALERT_BYTES: positiveInt.default(1024 ** 3),
   // librdkafka's message.timeout.ms: one send attempt of the consumer's producer, its own retries included.

@@ -7,7 +7,7 @@ import type { Db } from '../../service/db/database.ts';
 import { type Admin, createKafka } from '../../service/kafka/client.ts';
 import { partitionLags } from '../../service/kafka/partition-lag.ts';
 import { withAdmin } from '../../service/kafka/topics.ts';
-import type { PipelineSnapshot } from './pipeline-status.ts';
+import type { PipelineSnapshot, SlotSnapshot } from './pipeline-status.ts';
 
 export interface StatusDeps {
   db: Db;
@@ -50,8 +50,8 @@ export async function gatherStatus({ db, config, connect, connectorName, slotNam
   return { database, connector, slot, otherSlots: slots.found.filter((s) => s !== own).map(describeSlot), ...kafkaParts };
 }
 
-function describeSlot({ slotName, active, retainedBytes }: SlotStatus): { name: string; active: boolean; retainedBytes: number } {
-  return { name: slotName, active, retainedBytes };
+function describeSlot({ slotName, active, retainedBytes, walStatus, safeWalBytes }: SlotStatus): SlotSnapshot {
+  return { name: slotName, active, retainedBytes, walStatus, safeWalBytes };
 }
 
 async function kafkaStatus(admin: Admin, config: Config): Promise<Pick<PipelineSnapshot, 'groups' | 'deadLetter'>> {

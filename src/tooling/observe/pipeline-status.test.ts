@@ -53,3 +53,23 @@ test("an inactive slot other than the connector's is a warning naming how to dro
   assert.match(verdict.warnings[0]!, /pg_drop_replication_slot\('outbox_first_ab12'\)/);
   assert.deepEqual(evaluateStatus({ ...healthy, otherSlots: [{ name: 'busy', active: true, retainedBytes: 0 }] }, limits).warnings, []);
 });
+
+test('a slot whose WAL is extended, unreserved or lost is unhealthy, and the status line says so', () => {
+  const slot = { name: 's', active: true, retainedBytes: 10 };
+  assert.equal(evaluateStatus({ ...healthy, slot: { ...slot, walStatus: 'reserved', safeWalBytes: 5_000 } }, limits).healthy, true);
+  for (const walStatus of ['extended', 'unreserved', 'lost']) {
+    const verdict = evaluateStatus({ ...healthy, slot: { ...slot, walStatus, safeWalBytes: 0 } }, limits);
+    assert.equal(verdict.healthy, false, walStatus);
+    assert.match(verdict.problems[0]!, new RegExp(`replication slot s is ${walStatus}`));
+  }
+  assert.match(
+    evaluateStatus({ ...healthy, slot: { ...slot, walStatus: 'lost', safeWalBytes: null } }, limits).problems[0]!,
+    /pg_drop_replication_slot\('s'\)/,
+  );
+  const line = formatStatus({ ...healthy, slot: { ...slot, walStatus: 'reserved', safeWalBytes: 1_024 } }, evaluateStatus(healthy, limits));
+  assert.match(line, /wal_status reserved, safe_wal_size 1024/);
+  assert.match(
+    formatStatus({ ...healthy, slot: { ...slot, walStatus: 'reserved', safeWalBytes: null } }, evaluateStatus(healthy, limits)),
+    /safe_wal_size unlimited/,
+  );
+});

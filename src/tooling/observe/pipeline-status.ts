@@ -1,8 +1,18 @@
+export interface SlotSnapshot {
+  name: string;
+  active: boolean;
+  retainedBytes: number;
+  /** pg_replication_slots.wal_status: reserved, extended, unreserved or lost. */
+  walStatus?: string | null;
+  /** WAL that can still be written before the slot is lost; null when max_slot_wal_keep_size is -1 (unlimited). */
+  safeWalBytes?: number | null;
+}
+
 /** A snapshot of every moving part; a field is undefined when its part could not be reached. */
 export interface PipelineSnapshot {
   database: { reachable: boolean; error?: string };
   connector: { name: string; state: string; tasks: Array<{ id: number; state: string; trace?: string }> } | { name: string; error: string };
-  slot: { name: string; active: boolean; retainedBytes: number } | { name: string; error: string };
+  slot: SlotSnapshot | { name: string; error: string };
   /** The database's other logical slots (a test's, a removed connector's): each holds WAL while nobody reads it. */
   otherSlots: Array<{ name: string; active: boolean; retainedBytes: number }>;
   groups: Array<
@@ -40,6 +50,8 @@ export function evaluateStatus(snapshot: PipelineSnapshot, { maxSlotLagBytes }: 
     if (!slot.active) problems.push(`replication slot ${slot.name} is inactive: PostgreSQL keeps WAL for it until the connector reads again`);
     if (slot.retainedBytes > maxSlotLagBytes)
       problems.push(`replication slot ${slot.name} holds ${slot.retainedBytes} bytes of WAL (limit ${maxSlotLagBytes})`);
+    const risk = walStatusProblem(slot);
+    if (risk !== undefined) problems.push(risk);
   }
   for (const other of snapshot.otherSlots.filter((s) => !s.active)) {
     warnings.push(
@@ -61,6 +73,33 @@ export function evaluateStatus(snapshot: PipelineSnapshot, { maxSlotLagBytes }: 
   return { healthy: problems.length === 0, problems, warnings };
 }
 
+/**
+ * PostgreSQL's own word on the WAL the slot needs. Anything but `reserved` means the connector is
+ * far enough behind that, with max_slot_wal_keep_size, its WAL is (or soon will be) removed.
+ */
+function walStatusProblem(slot: SlotSnapshot): string | undefined {
+  const left = slot.safeWalBytes === null || slot.safeWalBytes === undefined ? '' : ` (${slot.safeWalBytes} bytes left before it is lost)`;
+  switch (slot.walStatus) {
+    case 'extended':
+      return `replication slot ${slot.name} is extended: it holds more WAL than max_wal_size${left}; get the connector reading (connector status, Connect log)`;
+    case 'unreserved':
+      return `replication slot ${slot.name} is unreserved: max_slot_wal_keep_size is about to remove WAL it needs${left}; get the connector reading now`;
+    case 'lost':
+      return `replication slot ${slot.name} is lost: the WAL it needs was removed (max_slot_wal_keep_size); stop the connector, drop the slot (select pg_drop_replication_slot('${slot.name}')) and make up: snapshot.mode=when_needed publishes every row still in the outbox again`;
+    default:
+      return undefined;
+  }
+}
+
+/** One slot in words: its reader, its lag, and how safe the WAL it needs is. */
+export function describeSlotLine(slot: SlotSnapshot): string {
+  const safe =
+    slot.walStatus === undefined
+      ? ''
+      : `, wal_status ${slot.walStatus ?? 'unknown'}, safe_wal_size ${slot.safeWalBytes ?? 'unlimited (max_slot_wal_keep_size -1)'}`;
+  return `${slot.name} ${slot.active ? 'active' : 'INACTIVE'}, ${slot.retainedBytes} bytes of WAL behind${safe}`;
+}
+
 /** The human form: one line per part, then problems and warnings. */
 export function formatStatus(snapshot: PipelineSnapshot, verdict: StatusVerdict): string {
   const { connector, slot, deadLetter } = snapshot;
@@ -69,9 +108,7 @@ export function formatStatus(snapshot: PipelineSnapshot, verdict: StatusVerdict)
     'error' in connector
       ? `connector       ${connector.name}: ${connector.error}`
       : `connector       ${connector.name} ${connector.state}; tasks ${connector.tasks.map((t) => `${t.id}:${t.state}`).join(', ') || 'none'}`,
-    'error' in slot
-      ? `slot            ${slot.name}: ${slot.error}`
-      : `slot            ${slot.name} ${slot.active ? 'active' : 'INACTIVE'}, ${slot.retainedBytes} bytes of WAL behind`,
+    'error' in slot ? `slot            ${slot.name}: ${slot.error}` : `slot            ${describeSlotLine(slot)}`,
     ...snapshot.otherSlots.map((other) => `other slot      ${other.name} ${other.active ? 'active' : 'INACTIVE'}, ${other.retainedBytes} bytes of WAL behind`),
     ...snapshot.groups.map((group) =>
       'error' in group

@@ -42,7 +42,7 @@ export async function stackStatus(config: Config): Promise<{ lines: string[]; he
     lines.push(
       slot === undefined
         ? `slot      ${slotName} does not exist yet`
-        : `slot      ${slotName} ${slot.active ? 'active' : 'INACTIVE'}, retains ${(slot.retainedBytes / 1024).toFixed(0)} KiB of WAL`,
+        : `slot      ${slotName} ${slot.active ? 'active' : 'INACTIVE'}, retains ${(slot.retainedBytes / 1024).toFixed(0)} KiB of WAL, wal_status ${slot.walStatus ?? 'unknown'}, safe_wal_size ${slot.safeWalBytes === null ? 'unlimited' : `${(slot.safeWalBytes / 1024 ** 2).toFixed(0)} MiB`}`,
     );
   } catch {
     lines.push(`slot      ${slotName}: PostgreSQL not reachable`);

@@ -10,6 +10,7 @@ import { assertPortsFree } from './preflight.ts';
 import { ensureProcessRunning, processPid } from './process-lifecycle.ts';
 import { progress } from './progress.ts';
 import { prometheusUrl } from './prometheus-process.ts';
+import { describeSlotSafety, ensureSlotWalLimit } from './slot-wal-limit.ts';
 import { logFile, type StackContext } from './stack-process.ts';
 import { applicationProcesses, infrastructureProcesses, observabilityProcesses, stackProcesses } from './stack-processes.ts';
 
@@ -28,6 +29,7 @@ export async function stackUp(config: Config, started: string[] = [], { observe 
     if ((await processPid(process, context)) === undefined) await assertPortsFree(process, context);
   }
   await ensurePostgresReady(config);
+  await ensureSlotWalLimit(config);
   await prepareDatabase(config);
   progress('PostgreSQL ready: wal_level=logical, schema migrated');
   if ((await ensureJars(context.paths)) === 'present') progress(`jars present in ${displayPath(context.paths.jars)}`);
@@ -63,6 +65,7 @@ async function printSummary(context: StackContext, connectorName: string): Promi
     lines.push(`  ${''.padEnd(14)} log ${displayPath(logFile(process, context.paths))}`);
   }
   lines.push(`  connector      ${connectorName} -> topic ${config.CDC_TOPIC}`);
+  lines.push(`  slot           ${await describeSlotSafety(config)}`);
   lines.push(`  state          ${displayPath(context.paths.root)} (data, logs, pid files)`);
   lines.push('', `API ${api}   Swagger UI ${api}/swagger   Connect REST ${config.CONNECT_URL}/connectors/${connectorName}/status`);
   const metrics = config.METRICS_PORT > 0 ? `   kafka-consumer http://${config.HOST}:${config.METRICS_PORT}/metrics` : '';
