@@ -31,7 +31,7 @@ TEST_ENV = STACK_DIR=.stack/$(TEST_DATABASE) DATABASE_URL=$(TEST_DATABASE_URL) S
   PROMETHEUS_PORT=$(TEST_PROMETHEUS_PORT) OTEL_EXPORTER_OTLP_ENDPOINT= \
   RATE_LIMIT_PER_MINUTE=$(TEST_RATE_LIMIT_PER_MINUTE) RATE_LIMIT_BURST=$(TEST_RATE_LIMIT_BURST)
 
-.PHONY: help debs deps typecheck lint format unit test check-rules up observe down status logs clean migrate api-server kafka-consumer bench openapi
+.PHONY: help debs deps typecheck lint format unit test check-rules up observe down status logs clean migrate api-server kafka-consumer bench openapi chaos
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -102,6 +102,9 @@ logs: deps ## last lines of the Kafka and Connect logs (follow: node src/cli.ts 
 
 clean: deps ## down, then remove Kafka data, Connect offsets, logs and the replication slot
 	$(CLI) stack clean
+
+chaos: up ## fault drill on the running stack: registrations commit while the kafka-consumer and Connect are killed -9 and restarted; exit 1 on loss, a double effect or a dead letter
+	$(CLI) drill $(ARGS)
 
 migrate: deps ## apply the database migrations
 	$(CLI) migrate up

@@ -5,6 +5,7 @@ import { benchCommand } from './commands/bench-command.ts';
 import { configCommand } from './commands/config-command.ts';
 import { connectorCommand } from './commands/connector-command.ts';
 import { dlqCommand } from './commands/dlq-command.ts';
+import { drillCommand } from './commands/drill-command.ts';
 import { eventsCommand } from './commands/events-command.ts';
 import { inboxCommand } from './commands/inbox-command.ts';
 import { kafkaConsumerCommand } from './commands/kafka-consumer-command.ts';
@@ -28,6 +29,7 @@ const program = new Command('cli')
   .addCommand(configCommand())
   .addCommand(connectorCommand())
   .addCommand(dlqCommand())
+  .addCommand(drillCommand())
   .addCommand(eventsCommand())
   .addCommand(inboxCommand())
   .addCommand(kafkaConsumerCommand())
