@@ -30,7 +30,10 @@ export function drillCommand(): Command {
         const lines = [
           '',
           'fault drill',
-          ...report.recoveries.map((r) => `  kill -9 ${r.fault.padEnd(15)} recovered in ${(r.recoveredMs / 1000).toFixed(1)} s`),
+          ...report.recoveries.map(
+            (r) =>
+              `  kill -9 ${r.fault.padEnd(15)} recovered in ${(r.recoveredMs / 1000).toFixed(1)} s${r.restarted.length > 0 ? ` (${r.restarted.join(', ')} exited meanwhile and was started again)` : ''}`,
+          ),
           `  committed       ${report.committed}`,
           `  SENT            ${report.sent}`,
           `  lost            ${report.lost.length}${report.lost.length > 0 ? ` (${report.lost.slice(0, 5).join(', ')})` : ''}`,

@@ -15,13 +15,14 @@ import { withAdmin } from '../../service/kafka/topics.ts';
 import { registerUser } from '../../service/users/register-user.ts';
 import { waitFor } from '../../service/wait-for.ts';
 import { stackPaths } from '../stack/paths.ts';
+import { assertPortsFree } from '../stack/preflight.ts';
 import { ensureProcessRunning, processPid } from '../stack/process-lifecycle.ts';
 import { progress } from '../stack/progress.ts';
 import { logFile, type StackContext } from '../stack/stack-process.ts';
 import { findStackProcess } from '../stack/stack-processes.ts';
 import { type DrillVerdict, judgeDrill } from './drill-verdict.ts';
 
-export const drillFaults = ['kafka-consumer', 'connect'] as const;
+export const drillFaults = ['kafka-consumer', 'connect', 'kafka'] as const;
 export type DrillFault = (typeof drillFaults)[number];
 
 export interface DrillOptions {
@@ -33,7 +34,8 @@ export interface DrillOptions {
 }
 
 export interface DrillReport extends DrillVerdict {
-  recoveries: Array<{ fault: DrillFault; killedPid: number; recoveredMs: number }>;
+  /** Per fault: the time to recover, and the processes that exited on their own meanwhile and were started again. */
+  recoveries: Array<{ fault: DrillFault; killedPid: number; recoveredMs: number; restarted: string[] }>;
 }
 
 /**
@@ -126,15 +128,31 @@ async function inflict(fault: DrillFault, config: Config, context: StackContext,
   progress(`kill -9 ${fault} (pid ${pid})`);
   process.kill(pid, 'SIGKILL');
   await waitFor(async () => (await processPid(process_, context)) === undefined, { what: `${fault} gone`, timeoutMs: 30_000, intervalMs: 100 });
+  // A killed JVM's ports are released a moment after its pid is gone.
+  await waitFor(
+    async () => {
+      await assertPortsFree(process_, context);
+      return true;
+    },
+    { what: `the ports of ${fault} released`, timeoutMs: 60_000, intervalMs: 250 },
+  );
   await ensureProcessRunning(process_, context);
   if (fault === 'connect') {
     const client = createConnectClient(config.CONNECT_URL);
     const { name } = await loadConnectorConfig(config);
     await waitForConnectorRunning(client, name, { timeoutMs: 180_000 });
   }
-  // Recovered: a registration committed after the kill has taken effect.
+  // Recovered: a registration committed after the kill has taken effect. Meanwhile the drill acts as
+  // the supervisor the README asks for: a kafka-consumer that exited is started again, and said so.
+  const consumer = findStackProcess('kafka-consumer')!;
+  const restarted: string[] = [];
   await waitFor(
     async () => {
+      if ((await processPid(consumer, context)) === undefined) {
+        progress('the kafka-consumer exited meanwhile (see its log); starting it again, as a supervisor would');
+        restarted.push('kafka-consumer');
+        await ensureProcessRunning(consumer, context);
+      }
       const after = writer.committed.filter((r) => r.at > killedAt);
       if (after.length === 0) return undefined;
       return (await sentOf(db, [after[0]!])).size === 1 ? true : undefined;
@@ -143,7 +161,7 @@ async function inflict(fault: DrillFault, config: Config, context: StackContext,
   );
   const recoveredMs = Date.now() - killedAt;
   progress(`${fault} recovered: a registration committed after the kill was SENT ${(recoveredMs / 1000).toFixed(1)} s after it`);
-  return { fault, killedPid: pid, recoveredMs };
+  return { fault, killedPid: pid, recoveredMs, restarted };
 }
 
 async function sentOf(db: Db, registrations: readonly Committed[]): Promise<Set<string>> {
