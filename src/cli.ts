@@ -9,6 +9,7 @@ import { eventsCommand } from './commands/events-command.ts';
 import { kafkaConsumerCommand } from './commands/kafka-consumer-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { openapiCommand } from './commands/openapi-command.ts';
+import { projectionCommand } from './commands/projection-command.ts';
 import { screenshotCommand } from './commands/screenshot-command.ts';
 import { stackCommand } from './commands/stack-command.ts';
 import { statusCommand } from './commands/status-command.ts';
@@ -30,6 +31,7 @@ const program = new Command('cli')
   .addCommand(kafkaConsumerCommand())
   .addCommand(migrateCommand())
   .addCommand(openapiCommand())
+  .addCommand(projectionCommand())
   .addCommand(screenshotCommand())
   .addCommand(stackCommand())
   .addCommand(statusCommand())
