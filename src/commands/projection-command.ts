@@ -44,9 +44,9 @@ export function projectionCommand(): Command {
                 onProgress: (progress) => process.stderr.write(`${describeProgress(progress)}\n`),
               }),
           );
-          const rate = result.seconds > 0 ? Math.round(result.events / result.seconds) : result.events;
+          const rate = result.readSeconds > 0 ? Math.round(result.events / result.readSeconds) : result.events;
           process.stdout.write(
-            `rebuilt registrations from ${config.USER_REGISTRATION_TOPIC}${result.resumed ? ' (resumed)' : ''}: ${result.events} records in ${result.seconds.toFixed(1)} s (${rate}/s); ` +
+            `rebuilt registrations from ${config.USER_REGISTRATION_TOPIC}${result.resumed ? ' (resumed)' : ''}: ${result.events} records read in ${result.readSeconds.toFixed(1)} s (${rate}/s), swapped in after ${result.seconds.toFixed(1)} s; ` +
               `swapped in at positions ${JSON.stringify(result.positions)}; live before the swap: ${result.comparison}\n`,
           );
         } finally {

@@ -137,6 +137,21 @@ describe('cli projection rebuild registrations', () => {
     assert.equal(await projectionChecksum(db, schema), await projectionChecksum(db, witnessSchema), 'rebuilt and live projections are identical');
   });
 
+  it('refuses, leaving the served projection alone, when retention deleted part of the history', async () => {
+    const schema = testEnv.projectionSchema;
+    const before = await projectionChecksum(db, schema);
+    await withAdmin(async (admin) => {
+      const offsets = await admin.fetchTopicOffsets(testEnv.notifTopic);
+      await admin.deleteTopicRecords({ topic: testEnv.notifTopic, partitions: offsets.map(({ partition, high }) => ({ partition, offset: String(high) })) });
+    });
+    const result = await runCli(['projection', 'rebuild', 'registrations'], { env: { ...testEnv.env, LOG_LEVEL: 'warn' } });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /PREREQUISITE_MISSING.*history was deleted by retention \(partition \d+: offsets 0\.\.\d+/);
+    assert.match(result.stderr, /retention\.ms=-1/);
+    assert.equal(await projectionChecksum(db, schema), before, 'the served projection is untouched');
+    assert.equal(await schemaExists(db, shadowSchemaOf(schema)), false, 'no shadow is started');
+  });
+
   it('refuses clearly when a wrong projection is named', async () => {
     const result = await runCli(['projection', 'rebuild', 'orders'], { env: testEnv.env });
     assert.notEqual(result.code, 0);

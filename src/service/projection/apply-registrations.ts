@@ -55,7 +55,7 @@ export async function applyRegistrations(trx: Db, schema: string, batch: Partiti
            records_applied = records_applied + ${fresh.length},
            last_event_id = coalesce(${newest?.eventId ?? null}::uuid, last_event_id),
            last_committed_at = coalesce(${newest?.committedAt ?? null}::timestamptz, last_committed_at),
-           applied_at = now()
+           applied_at = clock_timestamp()
      where topic = ${topic} and partition = ${partition}`.execute(trx);
   return { fresh: fresh.length, repeated: batch.records.length - fresh.length, added, nextOffset };
 }

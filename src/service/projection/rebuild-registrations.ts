@@ -39,7 +39,10 @@ export interface RebuildOptions {
 
 export interface RebuildResult {
   events: number;
+  /** From the start to the end of the swap. */
   seconds: number;
+  /** Reading and applying up to the topic's end, before the swap: what the read rate is measured on. */
+  readSeconds: number;
   resumed: boolean;
   /** Live and rebuilt content at the same positions: equal, or what the swap corrected. */
   comparison: 'identical' | 'differed' | 'not compared: the live projection was behind';
@@ -66,12 +69,13 @@ export async function rebuildRegistrations(options: RebuildOptions): Promise<Reb
     throw new AppError('NOT_FOUND', `the projection schema ${schema} does not exist: run \`cli migrate up\` (or set PROJECTION_SCHEMA)`);
   }
   const resumed = !options.restart && (await schemaExists(db, shadow));
+  const start = resumed ? await readPositions(db, shadow, topic) : new Map<number, number>();
+  // Before anything is written: a refused rebuild leaves no shadow behind.
+  await refuseWithoutHistory(admin, topic, start);
   if (!resumed) {
     await dropProjectionSchema(db, shadow);
     await cloneProjectionSchema(db, schema, shadow);
   }
-  const start = await readPositions(db, shadow, topic);
-  await refuseWithoutHistory(admin, topic, start);
 
   const reader = await openTopicReader({
     brokers,
@@ -83,40 +87,55 @@ export async function rebuildRegistrations(options: RebuildOptions): Promise<Reb
   let events = 0;
   try {
     let ends = await topicEnds(admin, topic);
-    const remaining = () => [...ends].reduce((sum, [partition, end]) => sum + Math.max(0, end - (positions.get(partition) ?? 0)), 0);
+    // Where reading has got to; `positions` follows once each batch's transaction committed.
+    const readTo = new Map(positions);
+    const remaining = () => [...ends].reduce((sum, [partition, end]) => sum + Math.max(0, end - (readTo.get(partition) ?? 0)), 0);
     const report = () => {
       const seconds = (performance.now() - started) / 1000;
       const rate = seconds > 0 ? events / seconds : 0;
       onProgress?.({ events, remaining: remaining(), rate, etaSeconds: rate > 0 ? remaining() / rate : undefined });
     };
     let lastReport = 0;
+    // One batch is written while the next is read: reading and PostgreSQL then work side by side.
+    let writing: Promise<void> = Promise.resolve();
     // Up to the end measured at the start, then again until a read finds nothing new: the swap
     // then has only the last moments' records to take under its lock.
     for (;;) {
       while (remaining() > 0) {
         const records = await readBatch(reader, batchSize);
+        for (const record of records) readTo.set(record.partition, record.offset + 1);
+        await writing;
         if (records.length > 0) {
-          await db.transaction().execute((trx) => applyAll(trx, shadow, topic, records, positions));
-          events += records.length;
+          writing = db
+            .transaction()
+            .execute((trx) => applyAll(trx, shadow, topic, records, positions))
+            .then(() => {
+              events += records.length;
+            });
+          // Awaited before the next write; until then a failure must not surface as an unhandled rejection.
+          writing.catch(() => {});
         }
-        if (options.maxRate !== undefined) await paceTo(options.maxRate, events, started);
+        if (options.maxRate !== undefined) await paceTo(options.maxRate, events + records.length, started);
         if (performance.now() - lastReport >= 1_000) {
           lastReport = performance.now();
           report();
         }
       }
+      await writing;
       const newEnds = await topicEnds(admin, topic);
       const grew = [...newEnds].some(([partition, end]) => end > (ends.get(partition) ?? 0));
       ends = newEnds;
       if (!grew || remaining() < batchSize) break;
     }
     report();
+    const readSeconds = (performance.now() - started) / 1000;
     const swap = await swapIn({ db, schema, shadow, topic, reader, positions, catchUpTimeoutMs: options.catchUpTimeoutMs ?? 30_000 });
     events += swap.applied;
     await dropProjectionSchema(db, shadow);
     return {
       events,
       seconds: (performance.now() - started) / 1000,
+      readSeconds,
       resumed,
       comparison: swap.comparison,
       positions: Object.fromEntries(positions),
@@ -143,9 +162,11 @@ async function topicEnds(admin: Admin, topic: string): Promise<Map<number, numbe
   return new Map((await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, Number(high)]));
 }
 
+/** Up to batchSize records, or what a quarter of a second brings: a steady trickle must not hold a batch back. */
 async function readBatch(reader: TopicReader, batchSize: number): Promise<TopicRecord[]> {
   const records: TopicRecord[] = [];
-  while (records.length < batchSize) {
+  const until = performance.now() + 250;
+  while (records.length < batchSize && performance.now() < until) {
     const polled = await reader.poll();
     if (polled.length === 0) break;
     records.push(...polled);
