@@ -31,17 +31,22 @@ export async function runProjectionBench(context: BenchContext, scenario: Projec
   const { db, config, tag, progress, watches } = context;
   const schema = config.PROJECTION_SCHEMA;
   const lags = new Map<string, number>();
+  const sample = async () => {
+    const { rows } = await sql<{ last_event_id: string | null; lag_ms: number | null }>`
+      select last_event_id, extract(epoch from (applied_at - last_committed_at)) * 1000 as lag_ms
+        from ${sql.id(schema, 'positions')} where topic = ${config.USER_REGISTRATION_TOPIC}`.execute(db);
+    for (const row of rows) if (row.last_event_id !== null && row.lag_ms !== null) lags.set(row.last_event_id, Number(row.lag_ms));
+  };
+  // What the positions hold before the run (earlier runs, a rebuild's swap) is not this run's lag.
+  await sample();
+  const before = new Set(lags.keys());
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      const { rows } = await sql<{ last_event_id: string | null; lag_ms: number | null }>`
-        select last_event_id, extract(epoch from (applied_at - last_committed_at)) * 1000 as lag_ms
-          from ${sql.id(schema, 'positions')} where topic = ${config.USER_REGISTRATION_TOPIC}`.execute(db);
-      for (const row of rows) if (row.last_event_id !== null && row.lag_ms !== null) lags.set(row.last_event_id, Number(row.lag_ms));
+      await sample();
       await delay(25);
     }
   })();
-  const before = new Set(lags.keys());
   progress(`projection lag: ${scenario.lagEvents} registrations at ${scenario.lagRatePerSecond}/s`);
   const registrations = Array.from({ length: scenario.lagEvents }, (_, index) => syntheticRegistration(`${tag}-p`, index));
   const writes = await runPacedWrites({
