@@ -75,7 +75,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
       notifierDrain: { rounds: 1, events: 3_000 },
       routerDrain: { rounds: 1, events: 10_000 },
       pipelineDrainEvents: 5_000,
-      projection: { lagRatePerSecond: 200, lagEvents: 600, rebuildBurst: 20_000 },
+      projection: { lagRatePerSecond: 200, lagEvents: 600, rebuildBurst: 5_000 },
       drainTimeoutMs: 60_000,
     };
   }
