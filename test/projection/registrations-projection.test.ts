@@ -120,5 +120,11 @@ describe('registrations projection', () => {
     assert.equal(await recordsApplied(db, schema, testEnv.notifTopic), records, 'each record of the topic applied exactly once');
     assert.equal(await domainCount(db, schema, domain), 50, 'each registration counted once');
     assert.equal(await directoryCount(db, schema, domain), 50);
+
+    // Counted once is not enough: the restart began at the stored positions, so nothing was even re-read.
+    await stopConsumerProcess(second);
+    const stopped = second.logs.find((line) => line.msg === 'projector stopped');
+    assert.ok(stopped !== undefined, 'the projector logs its counts when it stops');
+    assert.equal((stopped.counts as Record<string, number>)['skipped:already-applied'], undefined, 'no record read a second time');
   });
 });
