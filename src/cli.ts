@@ -12,6 +12,7 @@ import { kafkaConsumerCommand } from './commands/kafka-consumer-command.ts';
 import { migrateCommand } from './commands/migrate-command.ts';
 import { openapiCommand } from './commands/openapi-command.ts';
 import { outboxCommand } from './commands/outbox-command.ts';
+import { projectionCommand } from './commands/projection-command.ts';
 import { screenshotCommand } from './commands/screenshot-command.ts';
 import { stackCommand } from './commands/stack-command.ts';
 import { statusCommand } from './commands/status-command.ts';
@@ -36,6 +37,7 @@ const program = new Command('cli')
   .addCommand(migrateCommand())
   .addCommand(openapiCommand())
   .addCommand(outboxCommand())
+  .addCommand(projectionCommand())
   .addCommand(screenshotCommand())
   .addCommand(stackCommand())
   .addCommand(statusCommand())

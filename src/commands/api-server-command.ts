@@ -42,6 +42,7 @@ export function apiServerCommand(): Command {
         hashPassword: hashing.hash,
         rateLimiter,
         trustedProxies: config.TRUST_PROXY,
+        projectionSchema: config.PROJECTION_SCHEMA,
       });
       const server = await startServer(app, { host: config.HOST, port: config.PORT, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
       const signal = await untilSignal();

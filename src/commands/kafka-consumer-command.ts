@@ -8,12 +8,14 @@ import { untilSignal } from './until-signal.ts';
 
 export function kafkaConsumerCommand(): Command {
   return new Command('kafka-consumer')
-    .description("run the pipeline's consumer groups: route outbox events from the CDC topic, send the notifications (every stage unless --only)")
-    .addOption(new Option('--only <group>', 'run one consumer group only').choices(stageNames))
+    .description(
+      "run the pipeline's consumer groups: route outbox events from the CDC topic, send the notifications, project the registrations (every stage unless --only)",
+    )
+    .addOption(new Option('--only <stages...>', 'run these stages only').choices(stageNames))
     .action(
-      runAction(async (config, options: { only?: StageName }) => {
+      runAction(async (config, options: { only?: StageName[] }) => {
         const logger = createLogger(config.LOG_LEVEL, 'kafka-consumer');
-        const groups: readonly StageName[] = options.only === undefined ? stageNames : [options.only];
+        const groups: readonly StageName[] = options.only ?? stageNames;
         // Whatever happens during shutdown, the process is gone within the timeout; what is not
         // committed by then is redelivered to the next run.
         const onShutdown = (exitCode: number) => {

@@ -66,6 +66,12 @@ export const configSchema = z.object({
   TOPIC_PARTITIONS: positiveInt.default(3),
   ROUTER_GROUP_ID: z.string().min(1).default('outbox-router'),
   NOTIFIER_GROUP_ID: z.string().min(1).default('notification-sender'),
+  PROJECTOR_GROUP_ID: z.string().min(1).default('registrations-projector'),
+  // The schema holding the registrations projection (migrations create read_model); a test or a second projection uses its own.
+  PROJECTION_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,40}$/, 'a schema name: lowercase letters, digits and "_", at most 41')
+    .default('read_model'),
   // Processes sharing this inbox name dedupe against each other; a test or a side-by-side replay uses its own.
   NOTIFIER_INBOX_HANDLER: z.string().min(1).max(100).default('user-registration-notification'),
   RETRY_MAX_ATTEMPTS: positiveInt.default(5),

@@ -4,11 +4,12 @@ import { createInterface } from 'node:readline';
 import kafka from '@confluentinc/kafka-javascript';
 import { sql } from 'kysely';
 import { type Config, loadConfig } from '../../src/service/config.ts';
-import type { Db } from '../../src/service/db/database.ts';
+import { createDatabase, type Db } from '../../src/service/db/database.ts';
 import { type Admin, createKafka } from '../../src/service/kafka/client.ts';
 import { openTopicReader, readUntil, type TopicRecord } from '../../src/service/kafka/topic-reader.ts';
 import { ensureTopics, withAdmin as withKafkaAdmin } from '../../src/service/kafka/topics.ts';
 import { writeOutboxEvent } from '../../src/service/outbox/write-outbox-event.ts';
+import { cloneProjectionSchema, dropProjectionSchema } from '../../src/service/projection/projection-schema.ts';
 import { waitFor } from '../../src/service/wait-for.ts';
 
 export const config: Config = loadConfig();
@@ -24,6 +25,9 @@ export interface ConsumerTestEnv {
   dlqTopic: string;
   routerGroup: string;
   notifierGroup: string;
+  projectorGroup: string;
+  /** The test's own projection schema, cloned from read_model: its counts are this test's events only. */
+  projectionSchema: string;
   /** The test's own inbox name: its rows prove THIS consumer handled an event, not another one running on the machine. */
   inboxHandler: string;
   env: Record<string, string>;
@@ -36,6 +40,8 @@ export async function prepareConsumerEnv(label: string, { createDlq = true }: { 
     dlqTopic: `test.dlq.${id}`,
     routerGroup: `test-router-${id}`,
     notifierGroup: `test-notifier-${id}`,
+    projectorGroup: `test-projector-${id}`,
+    projectionSchema: `test_${id.replace(/[^a-z0-9]/g, '_')}`.slice(0, 40),
     inboxHandler: `test-${id}`,
     env: {},
   };
@@ -44,6 +50,8 @@ export async function prepareConsumerEnv(label: string, { createDlq = true }: { 
     DLQ_TOPIC: testEnv.dlqTopic,
     ROUTER_GROUP_ID: testEnv.routerGroup,
     NOTIFIER_GROUP_ID: testEnv.notifierGroup,
+    PROJECTOR_GROUP_ID: testEnv.projectorGroup,
+    PROJECTION_SCHEMA: testEnv.projectionSchema,
     NOTIFIER_INBOX_HANDLER: testEnv.inboxHandler,
     CONSUMER_SESSION_TIMEOUT_MS: '6000',
     LOG_LEVEL: 'info',
@@ -54,6 +62,7 @@ export async function prepareConsumerEnv(label: string, { createDlq = true }: { 
     await createTopics(admin, createDlq ? [testEnv.notifTopic, testEnv.dlqTopic] : [testEnv.notifTopic]);
     await commitAtEnd(admin, testEnv.routerGroup, config.CDC_TOPIC);
   });
+  await withProjectionDb((db) => cloneProjectionSchema(db, 'read_model', testEnv.projectionSchema));
   return testEnv;
 }
 
@@ -66,9 +75,19 @@ export async function createTopics(admin: Admin, topics: readonly string[]): Pro
 
 export async function cleanupConsumerEnv(testEnv: ConsumerTestEnv): Promise<void> {
   await withAdmin(async (admin) => {
-    await admin.deleteGroups([testEnv.routerGroup, testEnv.notifierGroup]).catch(() => {});
+    await admin.deleteGroups([testEnv.routerGroup, testEnv.notifierGroup, testEnv.projectorGroup]).catch(() => {});
     await admin.deleteTopics({ topics: [testEnv.notifTopic, testEnv.dlqTopic] }).catch(() => {});
   });
+  await withProjectionDb((db) => dropProjectionSchema(db, testEnv.projectionSchema));
+}
+
+async function withProjectionDb<T>(use: (db: Db) => Promise<T>): Promise<T> {
+  const db = createDatabase({ url: config.DATABASE_URL, poolMax: 1 });
+  try {
+    return await use(db);
+  } finally {
+    await db.destroy();
+  }
 }
 
 export function withAdmin<T>(use: (admin: Admin) => Promise<T>): Promise<T> {
@@ -217,10 +236,13 @@ export interface Registration {
 }
 
 /** What the API does on POST /users, written directly: user, PENDING notification and event in one transaction. */
-export async function insertRegistration(db: Db, { userId = randomUUID() }: { userId?: string } = {}): Promise<Registration> {
+export async function insertRegistration(
+  db: Db,
+  { userId = randomUUID(), domain = 'example.com' }: { userId?: string; domain?: string } = {},
+): Promise<Registration> {
   return db.transaction().execute(async (trx) => {
     const notificationId = randomUUID();
-    const email = `consumer-${randomUUID()}@example.com`;
+    const email = `consumer-${randomUUID()}@${domain}`;
     const exists = await trx.selectFrom('users').select('id').where('id', '=', userId).executeTakeFirst();
     if (exists === undefined) await trx.insertInto('users').values({ id: userId, email, password_hash: 'not-a-real-hash' }).execute();
     await trx

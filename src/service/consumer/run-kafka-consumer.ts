@@ -19,6 +19,7 @@ import { tracingObserver } from './group-tracing.ts';
 import { createConsumerProducer, createGroupConsumer } from './kafka-clients.ts';
 import { createPipelineGauges, watchPipelineState } from './pipeline-metrics.ts';
 import { type RetryPolicy, worstCaseRetryMs } from './retry.ts';
+import { startProjector } from './run-projector.ts';
 import { type StageResources, stageHandlers } from './stage-handlers.ts';
 import { createStallWatch } from './stall-watch.ts';
 
@@ -97,6 +98,26 @@ export async function runKafkaConsumer({
     };
     for (const stage of resolveStages(config, groups)) {
       const binding = stageHandlers[stage.name](resources);
+      if (binding.kind === 'projection') {
+        running.push(
+          await startProjector({
+            name: stage.name,
+            stage: stage.deadLetterStage,
+            topic: stage.inputTopic,
+            groupId: stage.groupId,
+            kafka,
+            db: resources.database(),
+            schema: binding.schema,
+            deadLetter: createDeadLetterSink(producer, config.DLQ_TOPIC),
+            retry,
+            sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
+            maxPollIntervalMs: config.CONSUMER_MAX_POLL_INTERVAL_MS,
+            logger: logger.child({ component: stage.name }),
+            onFatal,
+          }),
+        );
+        continue;
+      }
       const observers: RecordObserver[] = [];
       // Tracing first: its context is the outermost, so spans started while metrics record are children.
       if (tracing) observers.push(tracingObserver({ stage: stage.name, group: stage.groupId, topic: stage.inputTopic }));

@@ -20,7 +20,9 @@ export interface StageResources {
   logger: Logger;
 }
 
-export interface StageBinding {
+/** A stage run by the record pipeline (consumer-group.ts): offsets committed to Kafka behind the handled records. */
+export interface RecordStageBinding {
+  kind: 'records';
   handle: RecordHandler;
   /** What metrics and traces need of a record (event type, commit time, trace context). */
   describe: (record: SourceRecord) => RecordFacts;
@@ -30,10 +32,19 @@ export interface StageBinding {
   maxInFlight?: number;
 }
 
+/** A stage that keeps its own position in PostgreSQL (run-projector.ts). */
+export interface ProjectionStageBinding {
+  kind: 'projection';
+  schema: string;
+}
+
+export type StageBinding = RecordStageBinding | ProjectionStageBinding;
+
 /** The handler of each stage of contract/stages.ts; the compiler insists that every stage has one. */
 export const stageHandlers: Record<StageName, (resources: StageResources) => StageBinding> = {
-  router: ({ producer, config }) => ({ handle: createRouteHandler(producer, config), describe: cdcRecordFacts, effect: 'routed' }),
+  router: ({ producer, config }) => ({ kind: 'records', handle: createRouteHandler(producer, config), describe: cdcRecordFacts, effect: 'routed' }),
   notifier: ({ database, sender, config, logger }) => ({
+    kind: 'records',
     handle: createNotifyHandler(database(), sender, {
       inboxHandler: config.NOTIFIER_INBOX_HANDLER,
       batchMax: config.NOTIFIER_BATCH_MAX,
@@ -49,4 +60,5 @@ export const stageHandlers: Record<StageName, (resources: StageResources) => Sta
       config.NOTIFIER_BATCH_MAX === 1 ? config.DATABASE_POOL_MAX : config.NOTIFIER_BATCH_MAX * notifierBatchConcurrency,
     ),
   }),
+  projector: ({ config }) => ({ kind: 'projection', schema: config.PROJECTION_SCHEMA }),
 };

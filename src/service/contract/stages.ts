@@ -2,7 +2,7 @@ import type { Config } from '../config.ts';
 import { type RoutedTopicSetting, routedTopicSettings } from './events.ts';
 
 type TopicSetting = 'CDC_TOPIC' | 'DLQ_TOPIC' | RoutedTopicSetting;
-type GroupSetting = 'ROUTER_GROUP_ID' | 'NOTIFIER_GROUP_ID';
+type GroupSetting = 'ROUTER_GROUP_ID' | 'NOTIFIER_GROUP_ID' | 'PROJECTOR_GROUP_ID';
 
 export interface StageDefinition {
   /** How `cli kafka-consumer --only`, the logs and `cli status` name it. */
@@ -15,6 +15,8 @@ export interface StageDefinition {
   input: TopicSetting;
   /** The settings of the topics it produces to (besides the dead-letter topic). */
   outputs: readonly TopicSetting[];
+  /** A rebuild replays its input from the first record: that topic must keep its whole history. */
+  replaysInput?: true;
 }
 
 /**
@@ -25,6 +27,8 @@ export interface StageDefinition {
 export const pipelineStages = [
   { name: 'router', deadLetterStage: 'route', group: 'ROUTER_GROUP_ID', input: 'CDC_TOPIC', outputs: routedTopicSettings() },
   { name: 'notifier', deadLetterStage: 'notify', group: 'NOTIFIER_GROUP_ID', input: 'USER_REGISTRATION_TOPIC', outputs: [] },
+  // The read side: its position lives in PostgreSQL with the projection (consumer/run-projector.ts).
+  { name: 'projector', deadLetterStage: 'project', group: 'PROJECTOR_GROUP_ID', input: 'USER_REGISTRATION_TOPIC', outputs: [], replaysInput: true },
 ] as const satisfies readonly StageDefinition[];
 
 export type StageName = (typeof pipelineStages)[number]['name'];
@@ -58,6 +62,11 @@ export function resolveStages(config: StageSettings, only: readonly StageName[] 
 /** The stage whose dead letters carry this dlq-stage label, if any. */
 export function stageOfDeadLetter(config: StageSettings, label: string): ResolvedStage | undefined {
   return resolveStages(config).find((stage) => stage.deadLetterStage === label);
+}
+
+/** The topics a rebuild reads from the beginning: they are created with their history kept for ever. */
+export function replayedTopics(config: StageSettings): string[] {
+  return [...new Set(pipelineStages.filter((stage) => 'replaysInput' in stage).map((stage) => config[stage.input]))];
 }
 
 /** Every topic the pipeline reads or writes, the dead-letter topic included, once each. */

@@ -14,6 +14,7 @@ import { httpTracing } from './http-tracing.ts';
 import { registerResponseHeaders } from './openapi-responses.ts';
 import { rateLimit } from './rate-limit.ts';
 import { requestLogger } from './request-logger.ts';
+import { statsRoutes } from './stats-routes.ts';
 import { swaggerUiRoutes } from './swagger-ui.ts';
 import { usersRoutes } from './users-routes.ts';
 
@@ -29,6 +30,8 @@ export interface AppOptions {
   rateLimiter?: RateLimiter;
   /** Proxies whose X-Forwarded-For entries are believed (TRUST_PROXY). */
   trustedProxies?: number;
+  /** The schema of the registrations projection the stats are read from (PROJECTION_SCHEMA). */
+  projectionSchema?: string;
 }
 
 export const openApiInfo = {
@@ -45,11 +48,21 @@ export const openApiInfo = {
   security: [],
   tags: [
     { name: 'users', description: 'Registration, and reading a user with the state of its welcome notification.' },
+    { name: 'stats', description: 'Read side: counts served from a projection the events feed, with how fresh they are.' },
     { name: 'health', description: 'Liveness and readiness probes.' },
   ],
 };
 
-export function createApp({ db, logger, hashPassword, bodyLimitBytes = 64 * 1024, metrics, rateLimiter, trustedProxies = 0 }: AppOptions): App {
+export function createApp({
+  db,
+  logger,
+  hashPassword,
+  bodyLimitBytes = 64 * 1024,
+  metrics,
+  rateLimiter,
+  trustedProxies = 0,
+  projectionSchema = 'read_model',
+}: AppOptions): App {
   const app = createRouter();
   app.use(requestId());
   app.use(httpTracing());
@@ -69,6 +82,7 @@ export function createApp({ db, logger, hashPassword, bodyLimitBytes = 64 * 1024
   );
   app.route('/', healthRoutes(db));
   app.route('/api/v1', usersRoutes({ db, hashPassword }));
+  app.route('/api/v1', statsRoutes({ db, projectionSchema }));
   registerResponseHeaders(app);
   app.doc31('/openapi.json', openApiInfo);
   app.route('/', swaggerUiRoutes());

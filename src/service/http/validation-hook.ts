@@ -9,6 +9,7 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
     path: issue.path.length === 0 ? '(body)' : issue.path.join('.'),
     message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
   }));
-  const where = result.target === 'param' ? 'path parameter' : result.target === 'json' ? 'request body' : result.target;
+  const where =
+    result.target === 'param' ? 'path parameter' : result.target === 'json' ? 'request body' : result.target === 'query' ? 'query string' : result.target;
   throw new AppError('VALIDATION_FAILED', `the ${where} is invalid`, { details: fields });
 };

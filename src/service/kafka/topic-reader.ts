@@ -16,8 +16,11 @@ export interface TopicReaderOptions {
   brokers: string;
   /** One topic, or several read through one consumer (each blocking consume holds a libuv thread). */
   topic: string | readonly string[];
-  /** Where to start on every partition: a timestamp starts at the first record at or after it. */
-  from: 'beginning' | 'end' | { timestamp: number };
+  /**
+   * Where to start on every partition: a timestamp starts at the first record at or after it;
+   * offsets (keyed `topic:partition`) resume where a reader stopped, the beginning where none is given.
+   */
+  from: 'beginning' | 'end' | { timestamp: number } | { offsets: ReadonlyMap<string, number> };
   /** How long one poll waits for records when there are none. */
   pollMs?: number;
 }
@@ -110,7 +113,7 @@ export async function openTopicReader({ brokers, topic, from, pollMs = 200 }: To
 
 type Consumer = InstanceType<typeof kafka.KafkaConsumer>;
 
-const keyOf = ({ topic, partition }: TopicPartition) => `${topic}:${partition}`;
+export const keyOf = ({ topic, partition }: TopicPartition) => `${topic}:${partition}`;
 
 function queryWatermarks(consumer: Consumer, { topic, partition }: TopicPartition): Promise<{ low: number; high: number }> {
   return new Promise((resolve, reject) => {
@@ -124,6 +127,7 @@ async function startOffsets(consumer: Consumer, assignment: TopicPartition[], fr
   const watermarks = new Map(await Promise.all(assignment.map(async (tp) => [keyOf(tp), await queryWatermarks(consumer, tp)] as const)));
   if (from === 'beginning') return new Map(assignment.map((tp) => [keyOf(tp), watermarks.get(keyOf(tp))!.low]));
   if (from === 'end') return new Map(assignment.map((tp) => [keyOf(tp), watermarks.get(keyOf(tp))!.high]));
+  if ('offsets' in from) return new Map(assignment.map((tp) => [keyOf(tp), from.offsets.get(keyOf(tp)) ?? watermarks.get(keyOf(tp))!.low]));
   const found = await new Promise<Array<{ topic: string; partition: number; offset: number }>>((resolve, reject) => {
     consumer.offsetsForTimes(
       assignment.map((tp) => ({ ...tp, offset: from.timestamp })),

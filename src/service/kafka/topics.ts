@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import { pipelineTopics, type StageSettings } from '../contract/stages.ts';
+import { pipelineTopics, replayedTopics, type StageSettings } from '../contract/stages.ts';
 import { AppError } from '../errors.ts';
 import { waitFor } from '../wait-for.ts';
 import type { Admin } from './client.ts';
@@ -7,7 +7,18 @@ import type { Admin } from './client.ts';
 export interface TopicSpec {
   topic: string;
   numPartitions: number;
+  /** Topic-level settings given at creation only; an existing topic keeps its own. */
+  configEntries?: Array<{ name: string; value: string }>;
 }
+
+/**
+ * Never delete by age or size: a projection rebuild replays these topics from their first record
+ * (README, "The read side"). On a real cluster set the same on the topic, or use tiered storage.
+ */
+export const keepHistory = [
+  { name: 'retention.ms', value: '-1' },
+  { name: 'retention.bytes', value: '-1' },
+];
 
 /**
  * The topics the application reads and writes, all with TOPIC_PARTITIONS partitions. The CDC topic
@@ -15,7 +26,12 @@ export interface TopicSpec {
  * and every aggregate would share it.
  */
 export function applicationTopics(config: StageSettings & Pick<Config, 'TOPIC_PARTITIONS'>): TopicSpec[] {
-  return pipelineTopics(config).map((topic) => ({ topic, numPartitions: config.TOPIC_PARTITIONS }));
+  const replayed = new Set(replayedTopics(config));
+  return pipelineTopics(config).map((topic) => ({
+    topic,
+    numPartitions: config.TOPIC_PARTITIONS,
+    ...(replayed.has(topic) ? { configEntries: keepHistory } : {}),
+  }));
 }
 
 export interface TopicReport {
@@ -33,7 +49,10 @@ export async function ensureTopics(admin: Admin, specs: readonly TopicSpec[], { 
   const existing = new Set(await admin.listTopics({ timeout: timeoutMs }));
   const missing = specs.filter((spec) => !existing.has(spec.topic));
   if (missing.length > 0) {
-    await admin.createTopics({ timeout: timeoutMs, topics: missing.map(({ topic, numPartitions }) => ({ topic, numPartitions, replicationFactor: -1 })) });
+    await admin.createTopics({
+      timeout: timeoutMs,
+      topics: missing.map(({ topic, numPartitions, configEntries }) => ({ topic, numPartitions, replicationFactor: -1, configEntries })),
+    });
   }
   const metadata = await describeTopicsOnceVisible(
     admin,

@@ -13,6 +13,7 @@ export const scenarioNames = [
   'notifier-drain',
   'router-drain',
   'pipeline-drain',
+  'projection',
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
@@ -41,6 +42,8 @@ export interface BenchPlan {
   routerDrain: { rounds: number; events: number };
   /** Registrations committed while Debezium is held, then drained by the whole pipeline. */
   pipelineDrainEvents: number;
+  /** The read side: lag at a fixed rate, and a rebuild after a burst (projection-bench.ts). */
+  projection: { lagRatePerSecond: number; lagEvents: number; rebuildBurst: number };
   pollingIntervalMs: number;
   pollingBatchSize: number;
   drainTimeoutMs: number;
@@ -72,6 +75,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
       notifierDrain: { rounds: 1, events: 3_000 },
       routerDrain: { rounds: 1, events: 10_000 },
       pipelineDrainEvents: 5_000,
+      projection: { lagRatePerSecond: 200, lagEvents: 600, rebuildBurst: 5_000 },
       drainTimeoutMs: 60_000,
     };
   }
@@ -91,6 +95,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
     notifierDrain: { rounds: 2, events: 50_000 },
     routerDrain: { rounds: 2, events: 100_000 },
     pipelineDrainEvents: 200_000,
+    projection: { lagRatePerSecond: 200, lagEvents: 4_000, rebuildBurst: 100_000 },
     drainTimeoutMs: 300_000,
   };
 }

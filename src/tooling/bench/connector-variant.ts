@@ -111,7 +111,9 @@ export async function startConnectorVariant(
       { topic: dlqTopic, correlate: correlateDeadLetter },
     ]);
     [watch, routed, dlq] = watched.watches as [TopicWatch, TopicWatch, TopicWatch];
+    // Router and notifier only: a projector here would count the bench's events a second time in the served projection.
     stopConsumer = await spawnConsumer(admin, {
+      args: ['--only', 'router', 'notifier'],
       env: {
         LOG_LEVEL: config.LOG_LEVEL,
         CDC_TOPIC: topic,

@@ -191,6 +191,24 @@ export const targetResultSchema = z.object({
   met: z.boolean().nullable(),
 });
 
+export const projectionRunSchema = z.object({
+  lag: z.object({
+    targetRatePerSecond: z.number().positive(),
+    achievedRatePerSecond: z.number().nonnegative(),
+    events: z.number().int().nonnegative(),
+    /** Commit -> applied in the projection, for the newest event of each applied batch. */
+    commitToAppliedMs: latencySummary,
+  }),
+  rebuild: z.object({
+    records: z.number().int().nonnegative(),
+    seconds: z.number().nonnegative(),
+    ratePerSecond: z.number().nonnegative(),
+    /** The swap transaction, its wait for the live projector included. */
+    swapSeconds: z.number().nonnegative(),
+    comparison: z.string(),
+  }),
+});
+
 export const benchReportSchema = z.object({
   schemaVersion: z.literal(1),
   mode: z.enum(['quick', 'full']),
@@ -217,6 +235,8 @@ export const benchReportSchema = z.object({
   routerDrain: z.array(routerDrainRunSchema).default([]),
   /** Debezium held then released (pipeline-drain.ts); empty when not run. */
   pipelineDrain: z.array(pipelineDrainRunSchema).default([]),
+  /** The read side: projection lag and rebuild rate (projection-bench.ts); null when not run. */
+  projection: projectionRunSchema.nullable().default(null),
   targets: z.array(targetResultSchema),
   /** Steps that failed or were skipped, with why; an empty list means everything ran. */
   problems: z.array(z.string()),
@@ -238,3 +258,4 @@ export type ObservabilityRun = z.infer<typeof observabilityRunSchema>;
 export type NotifierDrainRun = z.infer<typeof notifierDrainRunSchema>;
 export type RouterDrainRun = z.infer<typeof routerDrainRunSchema>;
 export type PipelineDrainRun = z.infer<typeof pipelineDrainRunSchema>;
+export type ProjectionRun = z.infer<typeof projectionRunSchema>;

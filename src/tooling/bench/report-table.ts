@@ -143,6 +143,25 @@ export function renderReportTables(report: BenchReport): string {
       )}`,
     );
   }
+  if (report.projection !== null) {
+    const { lag, rebuild } = report.projection;
+    const at = lag.commitToAppliedMs;
+    sections.push(
+      `Read side (the registrations projection)\n${formatTable(
+        ['measure', 'result'],
+        [
+          [
+            `commit -> applied at ${lag.targetRatePerSecond}/s (achieved ${lag.achievedRatePerSecond}/s, ${at.count} batches)`,
+            `p50 ${at.p50} ms, p99 ${at.p99} ms, max ${at.max} ms`,
+          ],
+          [
+            `rebuild from the whole topic (${rebuild.records} records)`,
+            `${Math.round(rebuild.ratePerSecond)} records/s (${rebuild.seconds.toFixed(1)} s), swap ${rebuild.swapSeconds.toFixed(1)} s; live before the swap: ${rebuild.comparison}`,
+          ],
+        ],
+      )}`,
+    );
+  }
   if (report.kafkaBaseline !== null) {
     const base = report.kafkaBaseline;
     sections.push(

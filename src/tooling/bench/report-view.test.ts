@@ -42,6 +42,7 @@ function sampleReport(): BenchReport {
     notifierDrain: [],
     routerDrain: [],
     pipelineDrain: [],
+    projection: null,
     targets: [],
     problems: [],
     zeroLoss: true,

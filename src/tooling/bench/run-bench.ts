@@ -28,6 +28,7 @@ import { runPollingLatency } from './polling-latency.ts';
 import { startPollingRelay } from './polling-relay.ts';
 import { ensurePollingTable } from './polling-table.ts';
 import { runPollingThroughput } from './polling-throughput.ts';
+import { runProjectionBench } from './projection-bench.ts';
 import { type ReportPaths, writeReportFiles } from './report-files.ts';
 import type { BenchReport } from './report-schema.ts';
 import { routerDrainVariants, runRouterDrain } from './router-drain.ts';
@@ -79,6 +80,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     notifierDrain: [],
     routerDrain: [],
     pipelineDrain: [],
+    projection: null,
     targets: [],
     problems,
     zeroLoss: true,
@@ -106,7 +108,9 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     const watches = { cdc, routed, dlq, polling };
     const context: BenchContext = { config, db, kafka, admin, watches, tag: `${startedAt.getTime().toString(36)}${randomBytes(2).toString('hex')}`, progress };
 
-    const needsPipeline = ['latency', 'http', 'hashing', 'flood', 'throughput', 'overhead', 'pipeline-drain'].some((name) => plan.scenarios.has(name as never));
+    const needsPipeline = ['latency', 'http', 'hashing', 'flood', 'throughput', 'overhead', 'pipeline-drain', 'projection'].some((name) =>
+      plan.scenarios.has(name as never),
+    );
     if (needsPipeline) {
       consumer = await ensureConsumer(admin, config, { logPath: path.join(directory, 'kafka-consumer.log'), progress });
       await waitForCaughtUp(admin, config, { progress });
@@ -276,6 +280,11 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
           });
         }
       }
+    }
+    if (plan.scenarios.has('projection')) {
+      await attempt('projection', async () => {
+        report.projection = await runProjectionBench(context, { ...plan.projection, batchSize: plan.batchSize, drainTimeoutMs: plan.drainTimeoutMs });
+      });
     }
     if (plan.scenarios.has('baseline')) {
       await attempt('kafka baseline', async () => {

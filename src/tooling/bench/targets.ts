@@ -1,5 +1,5 @@
 import { hops } from './hops.ts';
-import type { Flood, KafkaBaseline, LatencyRun, TargetResult, ThroughputRun, WriteOverhead } from './report-schema.ts';
+import type { Flood, KafkaBaseline, LatencyRun, ProjectionRun, TargetResult, ThroughputRun, WriteOverhead } from './report-schema.ts';
 import { stages } from './stage-rate.ts';
 
 /** The issue's targets for a 2-core machine with everything local. */
@@ -12,6 +12,8 @@ export const targets = {
   floodHealthzMaxMs: 50,
   /** Accepted p99 may reach (HASH_QUEUE_MAX / HASH_CONCURRENCY + 1) registrations, times this for a shared machine. */
   floodAcceptedSlack: 2,
+  /** The issue's rebuild rate for the registrations projection. */
+  rebuildRecordsPerSecond: 20_000,
 } as const;
 
 export interface TargetInputs {
@@ -20,11 +22,21 @@ export interface TargetInputs {
   writeOverhead: WriteOverhead | null;
   kafkaBaseline?: KafkaBaseline | null;
   flood?: Flood | null;
+  projection?: ProjectionRun | null;
 }
 
 /** Each target with what was measured; met is null when the run did not measure it (quick mode). */
-export function evaluateTargets({ latency, throughput, writeOverhead, flood }: TargetInputs): TargetResult[] {
+export function evaluateTargets({ latency, throughput, writeOverhead, flood, projection }: TargetInputs): TargetResult[] {
   const results: TargetResult[] = [];
+
+  if (projection !== undefined && projection !== null) {
+    results.push({
+      name: `projection rebuild (${projection.rebuild.records} records)`,
+      target: `>= ${targets.rebuildRecordsPerSecond} records/s`,
+      measured: `${Math.round(projection.rebuild.ratePerSecond)} records/s`,
+      met: projection.rebuild.ratePerSecond >= targets.rebuildRecordsPerSecond,
+    });
+  }
 
   const at200 = latency.find((run) => run.path === 'cdc' && run.targetRatePerSecond === targets.sentAt200.ratePerSecond);
   const sent = at200?.hops.find((hop) => hop.hop === hops.sent)?.summary;

@@ -8,6 +8,7 @@ export const stageSettings: StageSettings = {
   DLQ_TOPIC: 'eventdriven-examples.dlq',
   ROUTER_GROUP_ID: 'router',
   NOTIFIER_GROUP_ID: 'notifier',
+  PROJECTOR_GROUP_ID: 'projector',
 };
 
 export function notifyDeadLetter(
