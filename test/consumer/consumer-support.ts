@@ -270,6 +270,25 @@ export async function insertRawOutboxRow(
   return { id, aggregateId };
 }
 
+/**
+ * A UserRegistered outbox row whose user and notification rows do not exist (yet): the notifier
+ * dead-letters it as NOTIFICATION_NOT_FOUND until they are written (by the returned ids).
+ */
+export async function insertOrphanRegistration(
+  db: Db,
+  emailPrefix: string,
+): Promise<{ event: { id: string }; userId: string; notificationId: string; email: string }> {
+  const userId = randomUUID();
+  const notificationId = randomUUID();
+  const email = `${emailPrefix}-${randomUUID()}@example.com`;
+  const event = await insertRawOutboxRow(db, {
+    eventType: 'UserRegistered',
+    aggregateId: userId,
+    payload: { userId, email, notificationId, registeredAt: new Date().toISOString() },
+  });
+  return { event, userId, notificationId, email };
+}
+
 /** Reads a topic from its beginning (or a timestamp) until `done` holds, failing with `what` at the deadline. */
 export async function readTopicUntil(
   topic: string,

@@ -10,7 +10,7 @@ import {
   cleanupConsumerEnv,
   handledAndSent,
   inboxCount,
-  insertRawOutboxRow,
+  insertOrphanRegistration,
   insertRegistration,
   notificationStatuses,
   prepareConsumerEnv,
@@ -96,14 +96,7 @@ describe('cli audit: every event of a window accounted for, hop by hop', () => {
 
   it('a replayed duplicate is reported as a duplicate with the effect applied once (exit 0)', async () => {
     const since = new Date();
-    const userId = randomUUID();
-    const notificationId = randomUUID();
-    const email = `audit-${randomUUID()}@example.com`;
-    const event = await insertRawOutboxRow(db, {
-      eventType: 'UserRegistered',
-      aggregateId: userId,
-      payload: { userId, email, notificationId, registeredAt: new Date().toISOString() },
-    });
+    const { event, userId, notificationId, email } = await insertOrphanRegistration(db, 'audit');
     await readTopicUntil(testEnv.dlqTopic, 'the NOTIFICATION_NOT_FOUND dead letter', (records) => records.some((r) => r.headers['event-id'] === event.id));
     const stuck = await audit(since);
     assert.equal(stuck.code, 1, 'a dead letter nobody replayed fails the audit');

@@ -9,6 +9,7 @@ import {
   cleanupConsumerEnv,
   handledAndSent,
   inboxCount,
+  insertOrphanRegistration,
   insertRawOutboxRow,
   notificationStatuses,
   prepareConsumerEnv,
@@ -49,15 +50,7 @@ describe('cli dlq: list, replay, and no double effect', () => {
   it('NOTIFICATION_NOT_FOUND: dead-lettered, row restored, replayed -> SENT exactly once; a second replay changes nothing', async () => {
     const consumer = await startReadyConsumer(testEnv, fastRetries);
     processes.push(consumer);
-    // A registration event whose user and notification rows do not exist (yet).
-    const userId = randomUUID();
-    const notificationId = randomUUID();
-    const email = `dlq-${randomUUID()}@example.com`;
-    const event = await insertRawOutboxRow(db, {
-      eventType: 'UserRegistered',
-      aggregateId: userId,
-      payload: { userId, email, notificationId, registeredAt: new Date().toISOString() },
-    });
+    const { event, userId, notificationId, email } = await insertOrphanRegistration(db, 'dlq');
     await readTopicUntil(testEnv.dlqTopic, 'the NOTIFICATION_NOT_FOUND dead letter', (records) =>
       records.some((r) => r.headers['event-id'] === event.id && r.headers['dlq-error-code'] === 'NOTIFICATION_NOT_FOUND'),
     );
