@@ -95,6 +95,16 @@ describe('a batch of notifications in one transaction', () => {
     assert.equal(again.sends.size, 0);
   });
 
+  it('a notification already SENT whose inbox row is gone (purged) is a duplicate: nothing sent again', async () => {
+    const items = await pending(2);
+    await handleNotificationBatch(db, countingSender().sender, items, { handler, signal });
+    await db.deleteFrom('inbox').where('handler', '=', handler).where('event_id', '=', items[0]!.eventId).execute();
+    const again = countingSender();
+    const results = await handleNotificationBatch(db, again.sender, items, { handler, signal });
+    assert.deepEqual(results.map(outcome), ['duplicate', 'duplicate']);
+    assert.equal(again.sends.size, 0, 'a redelivery after the inbox purge sent again');
+  });
+
   it('one event twice in a batch is sent once', async () => {
     const [item] = await pending(1);
     const { sender, sends } = countingSender();

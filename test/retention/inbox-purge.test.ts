@@ -51,7 +51,9 @@ async function inInbox(eventId: string): Promise<boolean> {
   return row !== undefined;
 }
 
-test('after a purge, a redelivery inside the window is still a no-op; outside it the row is gone', { timeout: 60_000 }, async () => {
+test('after a purge, a redelivery inside the window is still a no-op; outside it the row is gone and the SENT notification still stops a second send', {
+  timeout: 60_000,
+}, async () => {
   const inside = await registration();
   const outside = await registration();
   assert.equal(await deliver(inside), 'sent');
@@ -70,6 +72,14 @@ test('after a purge, a redelivery inside the window is still a no-op; outside it
     sent.filter((id) => id === inside.eventId),
     [inside.eventId],
     'the redelivered event was sent twice',
+  );
+  // Outside the window (a group that lost its offsets re-reads a topic kept for ever): the
+  // notification row, SENT, still stops a second send.
+  assert.equal(await deliver(outside), 'duplicate');
+  assert.deepEqual(
+    sent.filter((id) => id === outside.eventId),
+    [outside.eventId],
+    'an event redelivered after its inbox row was purged was sent twice',
   );
 });
 

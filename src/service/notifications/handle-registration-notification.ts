@@ -1,7 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { UserRegisteredPayload } from '../contract/events.ts';
 import { cancellableTransaction } from '../db/cancellable-transaction.ts';
 import type { Db } from '../db/database.ts';
+import type { Database } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
 import { recordInInbox } from './inbox.ts';
 import { type NotificationSender, toSenderError } from './notification-sender.ts';
@@ -44,9 +45,11 @@ export async function handleRegistrationNotification(
       .set({ status: 'SENT', sent_at: sql<Date>`now()`, updated_at: sql<Date>`now()` })
       .where('id', '=', payload.notificationId)
       .where('user_id', '=', payload.userId)
+      .where('status', '<>', 'SENT')
       .returning(['id', 'type', 'message'])
       .executeTakeFirst();
     if (notification === undefined) {
+      if (await alreadySent(trx, payload)) return 'duplicate';
       // Retryable, within the retry budget: PostgreSQL streams a transaction to Debezium once its
       // commit record is flushed, but makes it visible to new snapshots a moment later, so on a
       // busy machine the event can arrive before its own notification row is visible (measured:
@@ -67,4 +70,19 @@ export async function handleRegistrationNotification(
     });
     return 'sent';
   });
+}
+
+/**
+ * The notification row is the effect's own record, and it outlives the inbox: an event redelivered
+ * after INBOX_RETENTION purged its inbox row (a consumer group that lost its offsets re-reads the
+ * routed topic, which the projection keeps for ever) finds its notification SENT and sends nothing.
+ */
+async function alreadySent(trx: Transaction<Database>, payload: UserRegisteredPayload): Promise<boolean> {
+  const row = await trx
+    .selectFrom('notifications')
+    .select('status')
+    .where('id', '=', payload.notificationId)
+    .where('user_id', '=', payload.userId)
+    .executeTakeFirst();
+  return row?.status === 'SENT';
 }

@@ -35,7 +35,7 @@ export async function handleNotificationBatch(
     const results: Array<BatchItemResult> = items.map(() => ({ ok: true, value: 'not-locked' }));
     const rows = await trx
       .selectFrom('notifications')
-      .select(['id', 'user_id', 'type', 'message'])
+      .select(['id', 'user_id', 'type', 'message', 'status'])
       .where('id', 'in', [...new Set(items.map((item) => item.payload.notificationId))])
       .forUpdate()
       .skipLocked()
@@ -45,11 +45,13 @@ export async function handleNotificationBatch(
       const row = rowOf.get(item.payload.notificationId);
       return row !== undefined && row.user_id === item.payload.userId ? [{ index, item, row }] : [];
     });
-    if (taken.length === 0) return results;
-
     for (const { index } of taken) results[index] = { ok: true, value: 'duplicate' };
+    // A notification already SENT is a duplicate even when its inbox row was purged (see alreadySent).
+    const pending = taken.filter(({ row }) => row.status !== 'SENT');
+    if (pending.length === 0) return results;
+
     await sql`savepoint before_writes`.execute(trx);
-    const fresh = await writeSent(trx, handler, taken);
+    const fresh = await writeSent(trx, handler, pending);
     const sends = await Promise.allSettled(
       fresh.map(({ item, row }) =>
         sender.send(outgoing(item, row), { signal }).catch((error: unknown) => {
