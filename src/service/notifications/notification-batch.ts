@@ -45,13 +45,13 @@ export async function handleNotificationBatch(
       const row = rowOf.get(item.payload.notificationId);
       return row !== undefined && row.user_id === item.payload.userId ? [{ index, item, row }] : [];
     });
-    for (const { index } of taken) results[index] = { ok: true, value: 'duplicate' };
-    // A notification already SENT is a duplicate even when its inbox row was purged (see alreadySent).
-    const pending = taken.filter(({ row }) => row.status !== 'SENT');
-    if (pending.length === 0) return results;
+    if (taken.length === 0) return results;
 
+    for (const { index } of taken) results[index] = { ok: true, value: 'duplicate' };
+    // Recorded in the inbox like any handled event, never sent again (alreadySent in handle-registration-notification.ts).
+    const alreadySent = taken.filter(({ row }) => row.status === 'SENT');
     await sql`savepoint before_writes`.execute(trx);
-    const fresh = await writeSent(trx, handler, pending);
+    const fresh = await writeSent(trx, handler, taken);
     const sends = await Promise.allSettled(
       fresh.map(({ item, row }) =>
         sender.send(outgoing(item, row), { signal }).catch((error: unknown) => {
@@ -71,7 +71,7 @@ export async function handleNotificationBatch(
     });
     if (delivered.length < fresh.length) {
       await sql`rollback to savepoint before_writes`.execute(trx);
-      const rewritten = new Set((await writeSent(trx, handler, delivered)).map(({ index }) => index));
+      const rewritten = new Set((await writeSent(trx, handler, [...delivered, ...alreadySent])).map(({ index }) => index));
       // Applied meanwhile by another process sharing the inbox: a duplicate after all (sent twice: the idempotency key).
       for (const { index } of delivered) if (!rewritten.has(index)) results[index] = { ok: true, value: 'duplicate' };
     }
@@ -82,10 +82,13 @@ export async function handleNotificationBatch(
 interface Taken {
   index: number;
   item: RegistrationNotification;
-  row: { id: string; type: string; message: string };
+  row: { id: string; type: string; message: string; status: string };
 }
 
-/** Inbox rows and SENT for the events not applied before; returns those (an event twice in the batch counts once). */
+/**
+ * Inbox rows for every event, and SENT for those not applied before whose notification is not SENT
+ * yet; returns those, to be sent (an event twice in the batch counts once).
+ */
 async function writeSent(trx: Transaction<Database>, handler: string, taken: readonly Taken[]): Promise<Taken[]> {
   if (taken.length === 0) return [];
   const inserted = await trx
@@ -95,7 +98,7 @@ async function writeSent(trx: Transaction<Database>, handler: string, taken: rea
     .returning('event_id')
     .execute();
   const unclaimed = new Set(inserted.map((row) => row.event_id));
-  const fresh = taken.filter(({ item }) => unclaimed.delete(item.eventId));
+  const fresh = taken.filter(({ item, row }) => unclaimed.delete(item.eventId) && row.status !== 'SENT');
   if (fresh.length > 0) {
     await trx
       .updateTable('notifications')
