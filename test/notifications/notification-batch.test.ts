@@ -95,8 +95,9 @@ describe('a batch of notifications in one transaction', () => {
     assert.equal(again.sends.size, 0);
   });
 
-  it('a notification already SENT whose inbox row is gone (purged) is a duplicate: nothing sent again', async () => {
-    const items = await pending(2);
+  it('an event older than the inbox window whose notification is SENT and inbox row gone (purged) is a duplicate: nothing sent again', async () => {
+    const nineDaysAgo = new Date(Date.now() - 9 * 86_400_000).toISOString();
+    const items = (await pending(2)).map((item) => ({ ...item, payload: { ...item.payload, registeredAt: nineDaysAgo } }));
     await handleNotificationBatch(db, countingSender().sender, items, { handler, signal });
     await db.deleteFrom('inbox').where('handler', '=', handler).where('event_id', '=', items[0]!.eventId).execute();
     const again = countingSender();

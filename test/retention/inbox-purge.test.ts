@@ -55,7 +55,9 @@ test('after a purge, a redelivery inside the window is still a no-op; outside it
   timeout: 60_000,
 }, async () => {
   const inside = await registration();
-  const outside = await registration();
+  const old = await registration();
+  // An event as old as its inbox row: the notification's SENT status is asked only past the window.
+  const outside = { ...old, payload: { ...old.payload, registeredAt: new Date(Date.now() - 9 * 86_400_000).toISOString() } };
   assert.equal(await deliver(inside), 'sent');
   assert.equal(await deliver(outside), 'sent');
   await handledDaysAgo(inside.eventId, 7);

@@ -18,6 +18,8 @@ export interface NotifyOptions {
   batchMax: number;
   /** Transactions open at once, batches and single records together: the pool's size. */
   maxTransactions: number;
+  /** INBOX_RETENTION's window: an event older than it may have lost its inbox row. */
+  inboxWindowMs: number;
   logger: Logger;
 }
 
@@ -31,17 +33,17 @@ export interface NotifyOptions {
 export function createNotifyHandler(
   db: Db,
   sender: NotificationSender,
-  { inboxHandler: handler, batchMax, maxTransactions, logger }: NotifyOptions,
+  { inboxHandler: handler, batchMax, maxTransactions, inboxWindowMs, logger }: NotifyOptions,
 ): RecordHandler {
   const transactions = new PQueue({ concurrency: maxTransactions });
   // No p-queue signal: a running task must settle (roll back) before its attempt ends; a cancelled
   // waiting task starts and ends at once on its aborted signal.
   const single = (notification: RegistrationNotification, signal: AbortSignal) =>
-    transactions.add(() => handleRegistrationNotification(db, sender, notification, { handler, signal }));
+    transactions.add(() => handleRegistrationNotification(db, sender, notification, { handler, signal, inboxWindowMs }));
   const batcher = createBatcher<RegistrationNotification, BatchOutcome>({
     maxBatch: batchMax,
     concurrency: notifierBatchConcurrency,
-    run: (items, signal) => transactions.add(() => handleNotificationBatch(db, sender, items, { handler, signal })),
+    run: (items, signal) => transactions.add(() => handleNotificationBatch(db, sender, items, { handler, signal, inboxWindowMs })),
     onSplit: (size, error) =>
       logger.warn({ size, code: error.code, reason: error.message }, 'notification batch failed; splitting it to isolate the record at fault'),
   });

@@ -4,6 +4,7 @@ import type { Db } from '../db/database.ts';
 import type { Producer } from '../kafka/client.ts';
 import type { Logger } from '../logger.ts';
 import type { NotificationSender } from '../notifications/notification-sender.ts';
+import { inboxRetentionMs } from '../retention/retention-settings.ts';
 import type { SourceRecord } from './dead-letter.ts';
 import type { RecordFacts } from './group-observer.ts';
 import { createNotifyHandler, notifierBatchConcurrency } from './notify-record.ts';
@@ -49,6 +50,7 @@ export const stageHandlers: Record<StageName, (resources: StageResources) => Sta
       inboxHandler: config.NOTIFIER_INBOX_HANDLER,
       batchMax: config.NOTIFIER_BATCH_MAX,
       maxTransactions: config.DATABASE_POOL_MAX,
+      inboxWindowMs: inboxRetentionMs(config),
       logger,
     }),
     describe: routedRecordFacts,

@@ -3,6 +3,7 @@ import { cancellableTransaction } from '../db/cancellable-transaction.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/tables.ts';
 import type { AppError } from '../errors.ts';
+import { defaultInboxRetentionMs, outlivesInbox } from '../retention/retention-settings.ts';
 import type { HandleOutcome, RegistrationNotification } from './handle-registration-notification.ts';
 import { type NotificationSender, type OutgoingNotification, toSenderError } from './notification-sender.ts';
 
@@ -29,7 +30,7 @@ export async function handleNotificationBatch(
   db: Db,
   sender: NotificationSender,
   items: readonly RegistrationNotification[],
-  { handler, signal }: { handler: string; signal: AbortSignal },
+  { handler, signal, inboxWindowMs = defaultInboxRetentionMs }: { handler: string; signal: AbortSignal; inboxWindowMs?: number },
 ): Promise<Array<BatchItemResult>> {
   return cancellableTransaction(db, signal, async (trx) => {
     const results: Array<BatchItemResult> = items.map(() => ({ ok: true, value: 'not-locked' }));
@@ -48,10 +49,11 @@ export async function handleNotificationBatch(
     if (taken.length === 0) return results;
 
     for (const { index } of taken) results[index] = { ok: true, value: 'duplicate' };
-    // Recorded in the inbox like any handled event, never sent again (alreadySent in handle-registration-notification.ts).
-    const alreadySent = taken.filter(({ row }) => row.status === 'SENT');
+    // Older than the inbox window and SENT: recorded in the inbox like any handled event, never sent
+    // again (alreadySent in handle-registration-notification.ts says why).
+    const alreadySent = new Set(taken.filter(({ item, row }) => row.status === 'SENT' && outlivesInbox(item.payload.registeredAt, inboxWindowMs)));
     await sql`savepoint before_writes`.execute(trx);
-    const fresh = await writeSent(trx, handler, taken);
+    const fresh = await writeSent(trx, handler, taken, alreadySent);
     const sends = await Promise.allSettled(
       fresh.map(({ item, row }) =>
         sender.send(outgoing(item, row), { signal }).catch((error: unknown) => {
@@ -71,7 +73,7 @@ export async function handleNotificationBatch(
     });
     if (delivered.length < fresh.length) {
       await sql`rollback to savepoint before_writes`.execute(trx);
-      const rewritten = new Set((await writeSent(trx, handler, [...delivered, ...alreadySent])).map(({ index }) => index));
+      const rewritten = new Set((await writeSent(trx, handler, [...delivered, ...alreadySent], alreadySent)).map(({ index }) => index));
       // Applied meanwhile by another process sharing the inbox: a duplicate after all (sent twice: the idempotency key).
       for (const { index } of delivered) if (!rewritten.has(index)) results[index] = { ok: true, value: 'duplicate' };
     }
@@ -86,10 +88,10 @@ interface Taken {
 }
 
 /**
- * Inbox rows for every event, and SENT for those not applied before whose notification is not SENT
- * yet; returns those, to be sent (an event twice in the batch counts once).
+ * Inbox rows for every event, and SENT for those not applied before (nor `alreadySent`); returns
+ * those, to be sent (an event twice in the batch counts once).
  */
-async function writeSent(trx: Transaction<Database>, handler: string, taken: readonly Taken[]): Promise<Taken[]> {
+async function writeSent(trx: Transaction<Database>, handler: string, taken: readonly Taken[], alreadySent: ReadonlySet<Taken>): Promise<Taken[]> {
   if (taken.length === 0) return [];
   const inserted = await trx
     .insertInto('inbox')
@@ -98,7 +100,7 @@ async function writeSent(trx: Transaction<Database>, handler: string, taken: rea
     .returning('event_id')
     .execute();
   const unclaimed = new Set(inserted.map((row) => row.event_id));
-  const fresh = taken.filter(({ item, row }) => unclaimed.delete(item.eventId) && row.status !== 'SENT');
+  const fresh = taken.filter((entry) => unclaimed.delete(entry.item.eventId) && !alreadySent.has(entry));
   if (fresh.length > 0) {
     await trx
       .updateTable('notifications')
