@@ -7,6 +7,7 @@ import { AppError } from '../../src/service/errors.ts';
 import type { RegistrationNotification } from '../../src/service/notifications/handle-registration-notification.ts';
 import { type BatchItemResult, handleNotificationBatch } from '../../src/service/notifications/notification-batch.ts';
 import type { NotificationSender } from '../../src/service/notifications/notification-sender.ts';
+import { inboxRetentionMs } from '../../src/service/retention/retention-settings.ts';
 import { config, inboxCount, notificationStatuses } from '../consumer/consumer-support.ts';
 import { openTestDatabase } from '../support/database.ts';
 
@@ -14,6 +15,7 @@ import { openTestDatabase } from '../support/database.ts';
 let db: Db;
 const handler = `test-batch-${Date.now().toString(36)}`;
 const signal = new AbortController().signal;
+const inboxWindowMs = inboxRetentionMs(config);
 
 before(async () => {
   db = await openTestDatabase();
@@ -71,7 +73,7 @@ describe('a batch of notifications in one transaction', () => {
     const items = await pending(5);
     const refused = items[2]!;
     const { sender, sends } = countingSender(new Set([refused.eventId]));
-    const results = await handleNotificationBatch(db, sender, items, { handler, signal });
+    const results = await handleNotificationBatch(db, sender, items, { handler, signal, inboxWindowMs });
     assert.deepEqual(results.map(outcome), ['sent', 'sent', 'SENDER_REJECTED', 'sent', 'sent']);
     assert.deepEqual(await statusesOf(items), ['SENT', 'SENT', 'PENDING', 'SENT', 'SENT']);
     assert.equal(await inboxCount(db, handler, [refused.eventId]), 0, 'the refused one can be retried');
@@ -88,9 +90,9 @@ describe('a batch of notifications in one transaction', () => {
 
   it('a batch handled before is all duplicates: nothing sent again', async () => {
     const items = await pending(3);
-    await handleNotificationBatch(db, countingSender().sender, items, { handler, signal });
+    await handleNotificationBatch(db, countingSender().sender, items, { handler, signal, inboxWindowMs });
     const again = countingSender();
-    const results = await handleNotificationBatch(db, again.sender, items, { handler, signal });
+    const results = await handleNotificationBatch(db, again.sender, items, { handler, signal, inboxWindowMs });
     assert.deepEqual(results.map(outcome), ['duplicate', 'duplicate', 'duplicate']);
     assert.equal(again.sends.size, 0);
   });
@@ -98,10 +100,10 @@ describe('a batch of notifications in one transaction', () => {
   it('an event older than the inbox window whose notification is SENT and inbox row gone (purged) is a duplicate: nothing sent again', async () => {
     const nineDaysAgo = new Date(Date.now() - 9 * 86_400_000).toISOString();
     const items = (await pending(2)).map((item) => ({ ...item, payload: { ...item.payload, registeredAt: nineDaysAgo } }));
-    await handleNotificationBatch(db, countingSender().sender, items, { handler, signal });
+    await handleNotificationBatch(db, countingSender().sender, items, { handler, signal, inboxWindowMs });
     await db.deleteFrom('inbox').where('handler', '=', handler).where('event_id', '=', items[0]!.eventId).execute();
     const again = countingSender();
-    const results = await handleNotificationBatch(db, again.sender, items, { handler, signal });
+    const results = await handleNotificationBatch(db, again.sender, items, { handler, signal, inboxWindowMs });
     assert.deepEqual(results.map(outcome), ['duplicate', 'duplicate']);
     assert.equal(again.sends.size, 0, 'a redelivery after the inbox purge sent again');
   });
@@ -109,7 +111,7 @@ describe('a batch of notifications in one transaction', () => {
   it('one event twice in a batch is sent once', async () => {
     const [item] = await pending(1);
     const { sender, sends } = countingSender();
-    const results = await handleNotificationBatch(db, sender, [item!, item!], { handler, signal });
+    const results = await handleNotificationBatch(db, sender, [item!, item!], { handler, signal, inboxWindowMs });
     assert.deepEqual(results.map(outcome), ['sent', 'duplicate']);
     assert.equal(sends.get(item!.eventId), 1);
   });
@@ -123,7 +125,7 @@ describe('a batch of notifications in one transaction', () => {
       await lock.query('begin');
       await lock.query('select 1 from notifications where id = $1 for update', [items[1]!.payload.notificationId]);
       const { sender, sends } = countingSender();
-      const results = await handleNotificationBatch(db, sender, [...items, missing], { handler, signal });
+      const results = await handleNotificationBatch(db, sender, [...items, missing], { handler, signal, inboxWindowMs });
       assert.deepEqual(results.map(outcome), ['sent', 'not-locked', 'sent', 'not-locked']);
       assert.equal(sends.has(items[1]!.eventId), false);
       assert.equal(await inboxCount(db, handler, [items[1]!.eventId, missing.eventId]), 0);

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { loadConfig } from '../../src/service/config.ts';
 import type { Db } from '../../src/service/db/database.ts';
 import { AppError } from '../../src/service/errors.ts';
 import { handleRegistrationNotification } from '../../src/service/notifications/handle-registration-notification.ts';
 import type { NotificationSender } from '../../src/service/notifications/notification-sender.ts';
+import { inboxRetentionMs } from '../../src/service/retention/retention-settings.ts';
 import { inboxCount, notificationStatuses } from '../consumer/consumer-support.ts';
 import { openTestDatabase } from '../support/database.ts';
 
@@ -49,7 +51,12 @@ async function handleWith(sender: NotificationSender) {
     notificationId: registration.notificationId,
     registeredAt: new Date().toISOString(),
   };
-  const outcome = handleRegistrationNotification(db, sender, { eventId: registration.eventId, payload }, { handler, signal: new AbortController().signal });
+  const outcome = handleRegistrationNotification(
+    db,
+    sender,
+    { eventId: registration.eventId, payload },
+    { handler, signal: new AbortController().signal, inboxWindowMs: inboxRetentionMs(loadConfig()) },
+  );
   return { registration, outcome };
 }
 

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { loadConfig } from '../../src/service/config.ts';
 import type { Db } from '../../src/service/db/database.ts';
 import { handleRegistrationNotification } from '../../src/service/notifications/handle-registration-notification.ts';
 import type { NotificationSender } from '../../src/service/notifications/notification-sender.ts';
+import { inboxRetentionMs } from '../../src/service/retention/retention-settings.ts';
 import { runCli } from '../support/cli.ts';
 import { openTestDatabase } from '../support/database.ts';
 
@@ -35,7 +37,7 @@ async function registration(): Promise<{ eventId: string; payload: { userId: str
 }
 
 const deliver = (event: Awaited<ReturnType<typeof registration>>) =>
-  handleRegistrationNotification(db, sender, event, { handler, signal: new AbortController().signal });
+  handleRegistrationNotification(db, sender, event, { handler, signal: new AbortController().signal, inboxWindowMs: inboxRetentionMs(loadConfig()) });
 
 async function handledDaysAgo(eventId: string, days: number): Promise<void> {
   await db

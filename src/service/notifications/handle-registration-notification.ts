@@ -4,7 +4,7 @@ import { cancellableTransaction } from '../db/cancellable-transaction.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/tables.ts';
 import { AppError } from '../errors.ts';
-import { defaultInboxRetentionMs, outlivesInbox } from '../retention/retention-settings.ts';
+import { outlivesInbox } from '../retention/retention-settings.ts';
 import { recordInInbox } from './inbox.ts';
 import { type NotificationSender, toSenderError } from './notification-sender.ts';
 
@@ -38,8 +38,13 @@ export async function handleRegistrationNotification(
   {
     handler = registrationNotificationHandler,
     signal,
-    inboxWindowMs = defaultInboxRetentionMs,
-  }: { handler?: string; signal: AbortSignal /** INBOX_RETENTION's window (inboxRetentionMs). */; inboxWindowMs?: number },
+    inboxWindowMs,
+  }: {
+    handler?: string;
+    signal: AbortSignal;
+    /** INBOX_RETENTION's window (inboxRetentionMs): older events may have lost their inbox row. */
+    inboxWindowMs: number;
+  },
 ): Promise<HandleOutcome> {
   // A timed-out attempt cancels its statement and rolls back, so its row locks and its pooled
   // connection are free before the retry starts.

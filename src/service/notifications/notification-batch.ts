@@ -3,7 +3,7 @@ import { cancellableTransaction } from '../db/cancellable-transaction.ts';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/tables.ts';
 import type { AppError } from '../errors.ts';
-import { defaultInboxRetentionMs, outlivesInbox } from '../retention/retention-settings.ts';
+import { outlivesInbox } from '../retention/retention-settings.ts';
 import type { HandleOutcome, RegistrationNotification } from './handle-registration-notification.ts';
 import { type NotificationSender, type OutgoingNotification, toSenderError } from './notification-sender.ts';
 
@@ -30,7 +30,7 @@ export async function handleNotificationBatch(
   db: Db,
   sender: NotificationSender,
   items: readonly RegistrationNotification[],
-  { handler, signal, inboxWindowMs = defaultInboxRetentionMs }: { handler: string; signal: AbortSignal; inboxWindowMs?: number },
+  { handler, signal, inboxWindowMs }: { handler: string; signal: AbortSignal; inboxWindowMs: number },
 ): Promise<Array<BatchItemResult>> {
   return cancellableTransaction(db, signal, async (trx) => {
     const results: Array<BatchItemResult> = items.map(() => ({ ok: true, value: 'not-locked' }));

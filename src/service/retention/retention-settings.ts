@@ -18,9 +18,6 @@ export function outboxRetentionMs(config: Pick<Config, 'OUTBOX_RETENTION'>): num
   return parseDuration(config.OUTBOX_RETENTION)!;
 }
 
-/** The window of the default settings (TOPIC_RETENTION and OUTBOX_RETENTION 7d): for callers without a Config. */
-export const defaultInboxRetentionMs = inboxRetentionMs({ INBOX_RETENTION: undefined, TOPIC_RETENTION: '7d', OUTBOX_RETENTION: '7d' });
-
 /**
  * Whether an event is older than the inbox keeps its rows, so that its inbox row may have been
  * purged: only then is the notification's own SENT status asked (see alreadySent). Within the
