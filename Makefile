@@ -23,13 +23,17 @@ TEST_METRICS_PORT ?= 19464
 TEST_PROMETHEUS_PORT ?= 19090
 # The test stack's api-server is shared by several tests: a limit they never reach, yet on (a test
 # checks the api-server got it). The rate limit tests run limiters and api-servers of their own.
+# The stack's kafka-consumer (and the consumers tests start) purge nothing: a purge every minute
+# would race the retention tests, which purge at moments of their own (and run a purge loop of their own).
+TEST_PURGE_INTERVAL ?= 0
 TEST_RATE_LIMIT_PER_MINUTE ?= 6000
 TEST_RATE_LIMIT_BURST ?= 1000
 TEST_ENV = STACK_DIR=.stack/$(TEST_DATABASE) DATABASE_URL=$(TEST_DATABASE_URL) SLOT_NAME=$(TEST_DATABASE)_slot \
   KAFKA_BROKERS=127.0.0.1:$(TEST_KAFKA_PORT) KAFKA_CONTROLLER_PORT=$(TEST_CONTROLLER_PORT) \
   CONNECT_URL=http://127.0.0.1:$(TEST_CONNECT_PORT) PORT=$(TEST_API_PORT) METRICS_PORT=$(TEST_METRICS_PORT) \
   PROMETHEUS_PORT=$(TEST_PROMETHEUS_PORT) OTEL_EXPORTER_OTLP_ENDPOINT= \
-  RATE_LIMIT_PER_MINUTE=$(TEST_RATE_LIMIT_PER_MINUTE) RATE_LIMIT_BURST=$(TEST_RATE_LIMIT_BURST)
+  RATE_LIMIT_PER_MINUTE=$(TEST_RATE_LIMIT_PER_MINUTE) RATE_LIMIT_BURST=$(TEST_RATE_LIMIT_BURST) \
+  PURGE_INTERVAL=$(TEST_PURGE_INTERVAL)
 
 .PHONY: help debs deps typecheck lint format unit test check-rules up observe down status logs clean migrate api-server kafka-consumer bench openapi chaos
 
