@@ -1,13 +1,16 @@
-import { Command, InvalidArgumentError } from 'commander';
-import { type DrillFault, drillFaults, runDrill } from '../tooling/drill/run-drill.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Fault } from '../tooling/drill/fault.ts';
+import { drillFaultNames, drillFaults, findFault } from '../tooling/drill/fault-registry.ts';
+import { runDrill } from '../tooling/drill/run-drill.ts';
 import { durationOption } from './outbox-command.ts';
 import { runAction } from './run-action.ts';
 
-function faultList(value: string): DrillFault[] {
-  const faults = value.split(',').map((fault) => fault.trim());
-  const unknown = faults.filter((fault) => !(drillFaults as readonly string[]).includes(fault));
-  if (unknown.length > 0 || faults.length === 0) throw new InvalidArgumentError(`expected a comma-separated list of ${drillFaults.join(', ')}`);
-  return faults as DrillFault[];
+function faultList(value: string): Fault[] {
+  const names = value.split(',').map((fault) => fault.trim());
+  const faults = names.map(findFault);
+  if (names.length === 0 || faults.some((fault) => fault === undefined))
+    throw new InvalidArgumentError(`expected a comma-separated list of ${drillFaultNames.join(', ')}`);
+  return faults as Fault[];
 }
 
 function rateOption(value: string): number {
@@ -21,18 +24,26 @@ export function drillCommand(): Command {
     .description(
       'fault drill against the running stack: registrations commit while processes are killed -9 and restarted; exits 1 on a lost or doubled effect or a dead letter',
     )
-    .option('--faults <list>', `processes to kill, in order (${drillFaults.join(', ')})`, faultList, [...drillFaults])
+    .addOption(
+      new Option('--faults <list>', 'faults to inject, in order (each described below)')
+        .argParser(faultList)
+        .default([...drillFaults], drillFaultNames.join(',')),
+    )
     .option('--rate <per-second>', 'registrations committed per second meanwhile', rateOption, 5)
     .option('--settle <duration>', 'how long to wait afterwards for every registration to be SENT', durationOption, 180_000)
+    .addHelpText(
+      'after',
+      `\nFaults, and what each one's recovery time measures:\n${drillFaults.map((f) => `  ${f.name.padEnd(16)}${f.action}; ${f.measures}`).join('\n')}\n`,
+    )
     .action(
-      runAction(async (config, options: { faults: DrillFault[]; rate: number; settle: number }) => {
+      runAction(async (config, options: { faults: Fault[]; rate: number; settle: number }) => {
         const report = await runDrill(config, { faults: options.faults, rate: options.rate, settleMs: options.settle });
         const lines = [
           '',
           'fault drill',
           ...report.recoveries.map(
             (r) =>
-              `  kill -9 ${r.fault.padEnd(15)} recovered in ${(r.recoveredMs / 1000).toFixed(1)} s${r.restarted.length > 0 ? ` (${r.restarted.join(', ')} exited meanwhile and was started again)` : ''}`,
+              `  ${r.action.padEnd(23)} recovered in ${(r.recoveredMs / 1000).toFixed(1)} s${r.restarted.length > 0 ? ` (${r.restarted.join(', ')} exited meanwhile and was started again)` : ''}`,
           ),
           `  committed       ${report.committed}`,
           `  SENT            ${report.sent}`,

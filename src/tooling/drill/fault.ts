@@ -1,0 +1,36 @@
+import type { Config } from '../../service/config.ts';
+import type { Db } from '../../service/db/database.ts';
+import type { StackContext } from '../stack/stack-process.ts';
+import type { DrillWriter } from './drill-writer.ts';
+
+/** What every fault is given: the stack, a database handle of the drill's own, and the running writer. */
+export interface DrillRun {
+  config: Config;
+  context: StackContext;
+  db: Db;
+  writer: DrillWriter;
+}
+
+/** What a fault did, for the report: when it struck (recovery is timed from there) and to what. */
+export interface Injection {
+  at: number;
+  /** E.g. `pid 4242`. */
+  target: string;
+}
+
+/**
+ * One fault of the drill. The drill injects it, lets it restore what it broke, then waits until a
+ * registration committed after the injection is SENT: that wait is the fault's recovery time.
+ */
+export interface Fault {
+  readonly name: string;
+  /** The fault in the report's words, e.g. `kill -9 connect`. */
+  readonly action: string;
+  /** What its recovery time measures, for `--help` and the README. */
+  readonly measures: string;
+  /** Throws an AppError naming why and what to do when the fault cannot be injected on this stack; called for every fault before the first is injected. */
+  check?(run: Omit<DrillRun, 'writer'>): Promise<void>;
+  inject(run: DrillRun): Promise<Injection>;
+  /** Brings back what `inject` broke (a restart, a resume); the service code must do the rest. */
+  restore(run: DrillRun, injection: Injection): Promise<void>;
+}
