@@ -1,4 +1,6 @@
 import PQueue from 'p-queue';
+import { isNotified } from '../contract/events.ts';
+import { routedEventType } from '../contract/routed-record.ts';
 import type { Db } from '../db/database.ts';
 import { isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -24,7 +26,7 @@ export interface NotifyOptions {
 }
 
 /**
- * The notification stage: a notif.user.registration record -> the inbox-guarded handler, in
+ * The notification stage: a UserRegistered record -> the inbox-guarded handler, in
  * batches (notification-batch.ts) gathered from the records in flight. A record whose row a batch
  * could not lock is handled on its own, waiting for the lock under its attempt's deadline, so a
  * locked row never holds up a batch. Every transaction waits for one of `maxTransactions` slots
@@ -49,6 +51,9 @@ export function createNotifyHandler(
   });
 
   return async (record, signal) => {
+    // The topic carries every event of the user, in order; the notifier acts on those it notifies.
+    const type = routedEventType(record.headers, 'UserRegistered');
+    if (!isNotified(type)) return 'skipped:not-notified';
     const parsed = parseRegistrationRecord(record.value, record.headers);
     if (isAppError(parsed)) throw parsed;
     if (batchMax === 1) return single(parsed, signal);

@@ -39,6 +39,23 @@ describe('routeEvent', () => {
     });
   });
 
+  it("routes a user's email change to the registrations' topic under the same key: one partition keeps the user's order", () => {
+    const payload = { userId, email: 'ada.lovelace@example.org', version: 2, changedAt: '2025-03-02T10:00:00.000Z' };
+    const changed = routeEvent({ ...event, eventType: 'UserEmailChanged', payload }, topics);
+    const registered = routeEvent(event, topics);
+    assert.ok(changed.kind === 'route' && registered.kind === 'route');
+    assert.equal(changed.record.topic, registered.record.topic);
+    assert.equal(changed.record.key, registered.record.key);
+    assert.equal(changed.record.headers['event-type'], 'UserEmailChanged');
+    // A poison change (no version, an extra old email) is refused like any event off its schema.
+    const { version: _version, ...unversioned } = payload;
+    assert.equal(code(routeEvent({ ...event, eventType: 'UserEmailChanged', payload: unversioned }, topics)), 'INVALID_PAYLOAD');
+    assert.equal(
+      code(routeEvent({ ...event, eventType: 'UserEmailChanged', payload: { ...payload, oldEmail: 'ada@example.com' } }, topics)),
+      'INVALID_PAYLOAD',
+    );
+  });
+
   it('leaves the commit time out when the envelope had none', () => {
     const result = routeEvent({ ...event, committedAtMs: null }, topics);
     assert.ok(result.kind === 'route' && !('committed-at' in result.record.headers));

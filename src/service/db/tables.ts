@@ -16,6 +16,8 @@ export interface UserTable {
   id: string;
   email: string;
   password_hash: string;
+  /** Bumped by every change announced by an event; the event carries it (migrations/0007). */
+  version: Generated<number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
