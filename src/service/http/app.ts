@@ -16,6 +16,7 @@ import { rateLimit } from './rate-limit.ts';
 import { requestLogger } from './request-logger.ts';
 import { statsRoutes } from './stats-routes.ts';
 import { swaggerUiRoutes } from './swagger-ui.ts';
+import { userEmailRoutes } from './user-email-routes.ts';
 import { usersRoutes } from './users-routes.ts';
 
 export interface AppOptions {
@@ -26,7 +27,7 @@ export interface AppOptions {
   bodyLimitBytes?: number;
   /** Served at GET /metrics, with every request measured into it; no metrics without one. */
   metrics?: MetricsRegistry;
-  /** Registrations per client; none, no limit. */
+  /** Registrations and email changes per client (one bucket); none, no limit. */
   rateLimiter?: RateLimiter;
   /** Proxies whose X-Forwarded-For entries are believed (TRUST_PROXY). */
   trustedProxies?: number;
@@ -39,7 +40,7 @@ export const openApiInfo = {
   info: {
     title: 'Transactional outbox demo API',
     version: '1.0.0',
-    description: 'Registers users; every registration writes a UserRegistered event to the outbox in the same transaction.',
+    description: 'Registers users and changes their email; each writes its event (UserRegistered, UserEmailChanged) to the outbox in the same transaction.',
     license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
   },
   // Relative: Swagger UI and clients resolve it against wherever they read this document.
@@ -47,7 +48,7 @@ export const openApiInfo = {
   // No authentication: registration is public; its protection is the per-client rate limit.
   security: [],
   tags: [
-    { name: 'users', description: 'Registration, and reading a user with the state of its welcome notification.' },
+    { name: 'users', description: 'Registration, changing an email, and reading a user with the state of its welcome notification.' },
     { name: 'stats', description: 'Read side: counts served from a projection the events feed, with how fresh they are.' },
     { name: 'health', description: 'Liveness and readiness probes.' },
   ],
@@ -70,7 +71,11 @@ export function createApp({
   if (metrics !== undefined && rateLimiter !== undefined) rateLimitMetrics(metrics, rateLimiter);
   app.use(requestLogger(logger));
   // First, before the body is read or validated: every attempt counts, and a refused one costs almost nothing.
-  if (rateLimiter !== undefined) app.on('POST', '/api/v1/users', rateLimit(rateLimiter, { trustedProxies }));
+  if (rateLimiter !== undefined) {
+    const limit = rateLimit(rateLimiter, { trustedProxies });
+    app.on('POST', '/api/v1/users', limit);
+    app.on('PUT', '/api/v1/users/:id/email', limit);
+  }
   app.use(
     '/api/*',
     bodyLimit({
@@ -82,6 +87,7 @@ export function createApp({
   );
   app.route('/', healthRoutes(db));
   app.route('/api/v1', usersRoutes({ db, hashPassword }));
+  app.route('/api/v1', userEmailRoutes({ db }));
   app.route('/api/v1', statsRoutes({ db, projectionSchema }));
   registerResponseHeaders(app);
   app.doc31('/openapi.json', openApiInfo);

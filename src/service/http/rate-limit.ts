@@ -23,7 +23,7 @@ export function rateLimit(limiter: RateLimiter, { trustedProxies }: { trustedPro
     if (!allowed) {
       const seconds = Math.max(1, Math.ceil((bucket?.retryAfterMs ?? 0) / 1_000));
       c.header('Retry-After', String(seconds));
-      throw new AppError('RATE_LIMITED', `too many registrations from this client: retry in ${seconds} s`);
+      throw new AppError('RATE_LIMITED', `too many requests from this client: retry in ${seconds} s`);
     }
     await next();
   };

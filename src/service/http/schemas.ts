@@ -34,3 +34,21 @@ export const userDetailsSchema = z
       .nullable(),
   })
   .openapi('UserDetails');
+
+export const changeEmailBodySchema = z
+  .strictObject({
+    email: z.email().max(254).openapi({ example: 'ada.lovelace@example.org' }),
+  })
+  .openapi('ChangeEmail', { description: 'Unknown fields are rejected with 400.' });
+
+export const emailChangedSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.email(),
+    version: z
+      .number()
+      .int()
+      .positive()
+      .openapi({ description: "the user's version after the change (1: as registered); the UserEmailChanged event carries it" }),
+  })
+  .openapi('EmailChanged');

@@ -29,7 +29,10 @@ const registrationStatsSchema = z
     ),
     freshness: z
       .object({
-        newestEventId: z.uuid().nullable().openapi({ description: 'the newest UserRegistered event applied (by commit time); null before the first' }),
+        newestEventId: z
+          .uuid()
+          .nullable()
+          .openapi({ description: 'the newest event applied (UserRegistered or UserEmailChanged, by commit time); null before the first' }),
         newestEventCommittedAt: z.iso
           .datetime({ offset: true })
           .nullable()

@@ -64,7 +64,7 @@ const register = createRoute({
     ),
     429: errorResponseDoc(
       "this client's registrations are used up: retry after Retry-After seconds (RATE_LIMITED)",
-      [{ code: 'RATE_LIMITED', message: 'too many registrations from this client: retry in 2 s' }],
+      [{ code: 'RATE_LIMITED', message: 'too many requests from this client: retry in 2 s' }],
       ['RetryAfter', ...limited],
     ),
     500: internalErrorDoc([...limited]),

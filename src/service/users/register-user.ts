@@ -6,6 +6,7 @@ import { insertWelcomeNotification } from '../notifications/welcome-notification
 import { continueOrStartTrace } from '../outbox/trace-context.ts';
 import { writeOutboxEvent } from '../outbox/write-outbox-event.ts';
 import { activeTraceparent, tracer } from '../tracing/tracer.ts';
+import { emailTaken } from './email-taken.ts';
 import { insertUser } from './user-repository.ts';
 
 export interface RegisterUserInput {
@@ -65,7 +66,7 @@ export async function registerUser({ db, hashPassword, now = () => new Date() }:
     });
     return { id, email: input.email, createdAt, notificationId, eventId };
   } catch (error) {
-    if (isAppError(error) && error.code === 'UNIQUE_VIOLATION' && (error.details as { constraint?: string }).constraint === 'users_email_lower_key') {
+    if (isAppError(error) && emailTaken(error)) {
       throw new AppError('EMAIL_TAKEN', 'a user with this email is already registered', {
         cause: error,
         details: [{ path: 'email', message: 'already registered' }],
