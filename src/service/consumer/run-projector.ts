@@ -5,7 +5,7 @@ import { AppError, isAppError } from '../errors.ts';
 import type { Consumer, Kafka } from '../kafka/client.ts';
 import type { Logger } from '../logger.ts';
 import { applyRegistrations, readPositions } from '../projection/apply-registrations.ts';
-import { type PositionedRecord, readRegistrationFact } from '../projection/registration-fact.ts';
+import { type PositionedRecord, readUserFact } from '../projection/user-fact.ts';
 import type { RunningGroup } from './consumer-group.ts';
 import { Counters } from './counters.ts';
 import { buildDeadLetter } from './dead-letter.ts';
@@ -33,7 +33,7 @@ export interface ProjectorOptions {
 const offsetBeginning = -2;
 
 /**
- * The registrations projector: a consumer group whose position lives in PostgreSQL, not in Kafka.
+ * The registrations projector (user directory and registration counts): a consumer group whose position lives in PostgreSQL, not in Kafka.
  *
  * Each batch (one partition's records) is applied in ONE transaction that also moves the stored
  * position (projection/apply-registrations.ts). On every assignment the group reads the stored
@@ -99,7 +99,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
   const applyBatch = async (partition: number, records: PositionedRecord[], source: KafkaJS.KafkaMessage[]) => {
     // Malformed records are dead-lettered first, then passed over with the rest of the batch.
     for (const [index, record] of records.entries()) {
-      const fact = readRegistrationFact(record);
+      const fact = readUserFact(record);
       if (!isAppError(fact)) continue;
       const message = source[index]!;
       const dead = buildDeadLetter({
@@ -124,6 +124,8 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
       return;
     }
     counters.add('projected', done.value.added);
+    if (done.value.changed > 0) counters.add('email-changed', done.value.changed);
+    if (done.value.staleChanges > 0) counters.add('skipped:stale-change', done.value.staleChanges);
     if (done.value.repeated > 0) counters.add('skipped:already-applied', done.value.repeated);
     progress++;
     // The copy for status and lag; the database holds the position that counts.

@@ -7,7 +7,7 @@ import { openTopicReader, type TopicReader, type TopicRecord } from '../kafka/to
 import { applyRegistrations, readPositions } from './apply-registrations.ts';
 import { projectionChecksum } from './projection-checksum.ts';
 import { cloneProjectionSchema, dropProjectionSchema, schemaExists } from './projection-schema.ts';
-import type { PositionedRecord } from './registration-fact.ts';
+import type { PositionedRecord } from './user-fact.ts';
 
 export interface RebuildProgress {
   /** Records applied to the shadow by this run. */
