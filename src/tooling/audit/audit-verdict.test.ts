@@ -26,6 +26,23 @@ describe('auditEvent', () => {
     assert.deepEqual(auditEvent(event(), options), []);
   });
 
+  it('follows an event the notifier does not act on up to its routed topic only', () => {
+    const changed = { eventType: 'UserEmailChanged', handled: false, notificationStatus: undefined };
+    assert.deepEqual(auditEvent(event(changed), options), []);
+    const dead = [{ stage: 'project', code: 'INVALID_PAYLOAD', ref: 'dlq:0@1' }];
+    assert.deepEqual(
+      auditEvent(event({ ...changed, deadLetters: dead }), options).map((f) => [f.kind, f.hop, f.failing]),
+      [['dead-lettered', 'handled', true]],
+    );
+    assert.deepEqual(
+      auditEvent(event({ ...changed, deadLetters: dead, routed: [seen(20), seen(30, true)] }), options).map((f) => [f.kind, f.failing]),
+      [
+        ['dead-lettered', false],
+        ['duplicate', false],
+      ],
+    );
+  });
+
   it('reports the first hop an old event never reached as missing (failing), a young one as in flight (not failing)', () => {
     assert.deepEqual(
       auditEvent(event({ cdc: [], routed: [], handled: false }), options).map((f) => [f.kind, f.hop, f.failing]),

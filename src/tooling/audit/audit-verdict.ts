@@ -1,3 +1,4 @@
+import { isNotified } from '../../service/contract/events.ts';
 /** Where along the pipeline an event was seen: the CDC topic, the routed topic, the handler's inbox, the notification it marks SENT. */
 export type Hop = 'cdc' | 'routed' | 'handled' | 'sent';
 
@@ -63,6 +64,12 @@ export function auditEvent(facts: AuditFacts, { nowMs, graceMs }: AuditOptions):
     const dead = deadAt('route');
     if (dead.length > 0) add('dead-lettered', 'routed', `by the router: ${describeDead(dead)}`, true);
     else notYet('routed', 'routed');
+  } else if (!isNotified(facts.eventType)) {
+    // Routed is as far as the audit follows it: no inbox records it (the projection keeps positions, not event ids).
+    // A dead letter of a reader fails the audit until a replay of it is on the routed topic.
+    const replayed = facts.routed.some((record) => record.replay);
+    if (facts.deadLetters.length > 0)
+      add('dead-lettered', 'handled', `by a reader: ${describeDead(facts.deadLetters)}${replayed ? ', since replayed' : ''}`, !replayed);
   } else if (!facts.handled) {
     const dead = facts.deadLetters.filter((d) => d.stage !== 'route');
     if (dead.length > 0) add('dead-lettered', 'handled', `by the handler: ${describeDead(dead)}`, true);

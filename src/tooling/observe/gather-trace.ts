@@ -2,6 +2,7 @@ import type { ConnectClient } from '../../service/cdc/connect-client.ts';
 import { slotStatus } from '../../service/cdc/replication-slot.ts';
 import type { Config } from '../../service/config.ts';
 import { readEnvelope } from '../../service/contract/envelope-reader.ts';
+import { routedTopicSettings } from '../../service/contract/events.ts';
 import { deadLetterHeaders, eventHeaders } from '../../service/contract/headers.ts';
 import type { Db } from '../../service/db/database.ts';
 import { AppError } from '../../service/errors.ts';
@@ -29,13 +30,13 @@ export async function gatherTrace(deps: TraceDeps, id: string): Promise<TraceFac
   const since = Math.min(...events.map((e) => e.created_at.getTime())) - windowSlackMs;
   const ids = new Set(events.map((e) => e.id));
 
-  const { CDC_TOPIC, USER_REGISTRATION_TOPIC, DLQ_TOPIC } = deps.config;
-  const window = await readWindow(deps.config, [CDC_TOPIC, USER_REGISTRATION_TOPIC, DLQ_TOPIC], since);
-  const [cdc, routed, deadLetters] = [CDC_TOPIC, USER_REGISTRATION_TOPIC, DLQ_TOPIC].map((topic) => window.filter((record) => record.topic === topic)) as [
-    TopicRecord[],
-    TopicRecord[],
-    TopicRecord[],
-  ];
+  const { CDC_TOPIC, DLQ_TOPIC } = deps.config;
+  // Every topic the catalog routes to: an event is looked for wherever its type goes.
+  const routedTopics = routedTopicSettings().map((setting) => deps.config[setting]);
+  const window = await readWindow(deps.config, [CDC_TOPIC, ...routedTopics, DLQ_TOPIC], since);
+  const cdc = window.filter((record) => record.topic === CDC_TOPIC);
+  const routed = window.filter((record) => routedTopics.includes(record.topic));
+  const deadLetters = window.filter((record) => record.topic === DLQ_TOPIC);
   const cdcById = indexBy(cdc, outboxIdOf, ids);
   const routedById = indexBy(routed, (r) => r.headers[eventHeaders.eventId], ids);
   const deadById = indexBy(deadLetters, (r) => r.headers[eventHeaders.eventId] ?? outboxIdOf(r), ids);

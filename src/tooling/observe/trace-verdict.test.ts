@@ -63,3 +63,18 @@ test('a delivery wins over an older dead letter of the same event', () => {
   });
   assert.equal(report.verdict, 'delivered');
 });
+
+test('an event no notification follows is delivered once routed, unless a reader dead-lettered it', () => {
+  const changed: TraceFacts = {
+    ...base,
+    event: { ...base.event, eventType: 'UserEmailChanged' },
+    notification: null,
+    cdc: { partition: 0, offset: 1, timestamp: t(40), committedAt: t(5) },
+    routed: { topic: 'notif', partition: 1, offset: 2, timestamp: t(60) },
+  };
+  const report = traceVerdict(changed);
+  assert.equal(report.verdict, 'delivered');
+  assert.equal(report.totalMs, 55);
+  const dead = { stage: 'project', errorCode: 'INVALID_PAYLOAD', errorMessage: 'x', failedAt: '', partition: 0, offset: 0 };
+  assert.equal(traceVerdict({ ...changed, deadLetter: dead }).verdict, 'dead-lettered');
+});

@@ -1,3 +1,5 @@
+import { isNotified } from '../../service/contract/events.ts';
+
 /** What was found at each hop of one event's path; null where it was not (yet) found. */
 export interface TraceFacts {
   /** traceId: the W3C trace id the outbox row carries (look the trace up in Jaeger or Tempo by it); null without one. */
@@ -43,6 +45,10 @@ export function traceVerdict(facts: TraceFacts): TraceReport {
   if (facts.deadLetter !== null) {
     const { stage, errorCode, errorMessage } = facts.deadLetter;
     return { verdict: 'dead-lettered', reason: `${stage} stage: ${errorCode}: ${errorMessage}`, hops, totalMs: null };
+  }
+  if (facts.routed !== null && !isNotified(facts.event.eventType)) {
+    const reason = `routed to ${facts.routed.topic}, its destination: no notification follows a ${facts.event.eventType}`;
+    return { verdict: 'delivered', reason, hops: hops.slice(0, 2), totalMs: between(committedAt, facts.routed.timestamp) };
   }
   if (facts.cdc !== null || facts.routed !== null) {
     const where = facts.routed !== null ? 'routed, waiting for the notification handler' : 'captured, waiting for the router';
