@@ -27,3 +27,15 @@ export async function directoryCount(db: Db, schema: string, domain: string): Pr
   );
   return Number(rows[0]!.n);
 }
+
+/** Each user's directory row (email and version shown), by user id; users not in the directory are absent. */
+export async function directoryRows(db: Db, schema: string, userIds: readonly string[]): Promise<Map<string, { email: string; version: number }>> {
+  const { rows } = await sql<{ user_id: string; email: string; version: number }>`
+    select user_id, email, version from ${sql.id(schema, 'registered_users')} where user_id = any(${userIds}::uuid[])`.execute(db);
+  return new Map(rows.map((row) => [row.user_id, { email: row.email, version: row.version }]));
+}
+
+/** A fresh email on the test's own domain. */
+export function emailAt(domain: string, label: string): string {
+  return `${label}-${randomUUID().slice(0, 8)}@${domain}`;
+}
