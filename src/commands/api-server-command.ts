@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { createDatabase } from '../service/db/database.ts';
 import { createApp } from '../service/http/app.ts';
+import { shedRegistrations } from '../service/http/early-shed.ts';
+import { httpInstruments } from '../service/http/http-metrics.ts';
 import { startServer } from '../service/http/server.ts';
 import { createLogger } from '../service/logger.ts';
 import { createMetricsRegistry } from '../service/metrics/registry.ts';
@@ -34,17 +36,29 @@ export function apiServerCommand(): Command {
         },
         'api-server settings',
       );
+      const metrics = createMetricsRegistry();
       const app = createApp({
         db,
         logger,
-        metrics: createMetricsRegistry(),
+        metrics,
         bodyLimitBytes: config.BODY_LIMIT_BYTES,
         hashPassword: hashing.hash,
         rateLimiter,
         trustedProxies: config.TRUST_PROXY,
         projectionSchema: config.PROJECTION_SCHEMA,
       });
-      const server = await startServer(app, { host: config.HOST, port: config.PORT, logger, shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+      const server = await startServer(app, {
+        host: config.HOST,
+        port: config.PORT,
+        logger,
+        shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
+        front: (hono) =>
+          shedRegistrations(hono, {
+            limit: config.HASH_CONCURRENCY + config.HASH_QUEUE_MAX,
+            bodyLimitBytes: config.BODY_LIMIT_BYTES,
+            instruments: httpInstruments(metrics),
+          }),
+      });
       const signal = await untilSignal();
       logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
       await server.close();

@@ -48,3 +48,8 @@ export function toErrorResponse(error: AppError, requestId: string | undefined):
   const fields = Array.isArray(error.details) ? (error.details as Array<{ path: string; message: string }>) : undefined;
   return { status, body: { error: { code: error.code, message: error.message, ...(fields === undefined ? {} : { fields }) }, requestId } };
 }
+
+/** Seconds a 503 tells the client to wait: a full hashing queue drains in about a second, a database comes back more slowly. */
+export function retryAfterSeconds(code: ErrorCode): number {
+  return code === 'OVERLOADED' ? 1 : 5;
+}

@@ -2,7 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { AppError, toAppError } from '../errors.ts';
 import type { AppEnv } from './app-env.ts';
-import { toErrorResponse } from './error-body.ts';
+import { retryAfterSeconds, toErrorResponse } from './error-body.ts';
 
 /** Hono's own exceptions (bad JSON, wrong media type, oversized body) get the project's codes. */
 function fromHttpException(error: HTTPException): AppError {
@@ -25,7 +25,7 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
   // Shedding load is the server working as designed, and a flood brings hundreds of them a second:
   // the request line (status 503) records each; a stack trace per refusal would only add to the load.
   if (status >= 500 && appError.code !== 'OVERLOADED') logger?.error({ err: error, code: appError.code }, 'request failed');
-  // A 429 carries the Retry-After its rate limiter computed; a full hashing queue drains in about a second.
-  if (status === 503) c.header('Retry-After', appError.code === 'OVERLOADED' ? '1' : '5');
+  // A 429 carries the Retry-After its rate limiter computed.
+  if (status === 503) c.header('Retry-After', String(retryAfterSeconds(appError.code)));
   return c.json(body, status);
 }

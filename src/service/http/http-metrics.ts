@@ -20,12 +20,21 @@ export function registrationOutcome(status: number): RegistrationOutcome {
   return 'rejected';
 }
 
+export interface HttpInstruments {
+  /** One answered request: its duration and, for a registration, its outcome. */
+  record: (method: string, route: string, status: number, seconds: number) => void;
+}
+
+const instrumentsByRegistry = new WeakMap<MetricsRegistry, HttpInstruments>();
+
 /**
  * Request duration by route template, method and status (the HTTP semantic conventions' server
- * duration, in seconds), and registrations by outcome. Measured around everything after it, the
- * error handler's answer included.
+ * duration, in seconds), and registrations by outcome. One set per registry: the Hono middleware
+ * and the early shed in front of Hono (early-shed.ts) count into the same series.
  */
-export function httpMetrics(registry: MetricsRegistry): MiddlewareHandler<AppEnv> {
+export function httpInstruments(registry: MetricsRegistry): HttpInstruments {
+  const existing = instrumentsByRegistry.get(registry);
+  if (existing !== undefined) return existing;
   const duration = new Histogram({
     name: 'http_server_request_duration_seconds',
     help: 'Duration of HTTP requests, by route template, method and response status.',
@@ -42,15 +51,25 @@ export function httpMetrics(registry: MetricsRegistry): MiddlewareHandler<AppEnv
   for (const outcome of ['registered', 'email_taken', 'rate_limited', 'rejected', 'unavailable', 'failed'] satisfies RegistrationOutcome[]) {
     registrations.inc({ outcome }, 0);
   }
+  const instruments: HttpInstruments = {
+    record: (method, route, status, seconds) => {
+      duration.observe({ method, route, status: String(status) }, seconds);
+      if (route === registrationRoute.route && method === registrationRoute.method) registrations.inc({ outcome: registrationOutcome(status) });
+    },
+  };
+  instrumentsByRegistry.set(registry, instruments);
+  return instruments;
+}
+
+/** Measures around everything after it, the error handler's answer included. */
+export function httpMetrics(registry: MetricsRegistry): MiddlewareHandler<AppEnv> {
+  const { record } = httpInstruments(registry);
   return async (c, next) => {
     const started = performance.now();
     try {
       await next();
     } finally {
-      const route = routeTemplate(c);
-      const status = c.res.status;
-      duration.observe({ method: c.req.method, route, status: String(status) }, (performance.now() - started) / 1000);
-      if (route === registrationRoute.route && c.req.method === registrationRoute.method) registrations.inc({ outcome: registrationOutcome(status) });
+      record(c.req.method, routeTemplate(c), c.res.status, (performance.now() - started) / 1000);
     }
   };
 }

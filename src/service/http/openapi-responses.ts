@@ -16,13 +16,13 @@ const headers = {
   },
   RateLimitPolicy: {
     description:
-      "IETF httpapi RateLimit-Policy: the client's bucket holds q registrations and refills completely in w seconds (RATE_LIMIT_BURST, RATE_LIMIT_PER_MINUTE). Absent when the limit is off.",
+      "IETF httpapi RateLimit-Policy: the client's bucket holds q registrations and refills completely in w seconds (RATE_LIMIT_BURST, RATE_LIMIT_PER_MINUTE). Absent when the limit is off, and on a 503 OVERLOADED (refused before the limit is asked).",
     schema: { type: 'string' },
     example: '"registrations";q=20;w=40',
   },
   RateLimit: {
     description:
-      'IETF httpapi RateLimit: r registrations left to this client right now, its bucket full again in t seconds. Absent when the limit is off or its store (Redis) did not answer, in which case the request was let through.',
+      'IETF httpapi RateLimit: r registrations left to this client right now, its bucket full again in t seconds. Absent when the limit is off, on a 503 OVERLOADED (refused before the limit is asked), or when its store (Redis) did not answer, in which case the request was let through.',
     schema: { type: 'string' },
     example: '"registrations";r=19;t=2',
   },

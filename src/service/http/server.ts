@@ -1,4 +1,6 @@
-import { type ServerType, serve } from '@hono/node-server';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
 import type { Logger } from '../logger.ts';
 import type { App } from './app-env.ts';
 
@@ -10,10 +12,26 @@ export interface RunningServer {
 
 export function startServer(
   app: App,
-  { host, port, logger, shutdownTimeoutMs }: { host: string; port: number; logger: Logger; shutdownTimeoutMs: number },
+  {
+    host,
+    port,
+    logger,
+    shutdownTimeoutMs,
+    front = (listener) => listener,
+  }: {
+    host: string;
+    port: number;
+    logger: Logger;
+    shutdownTimeoutMs: number;
+    /** Sees each raw request before Hono does (early-shed.ts); passes it on by calling the listener it is given. */
+    front?: (hono: RequestListener) => RequestListener;
+  },
 ): Promise<RunningServer> {
   return new Promise((resolve, reject) => {
-    const server: ServerType = serve({ fetch: app.fetch, hostname: host, port }, (info) => {
+    // What @hono/node-server's serve() does, with the front listener between node:http and Hono.
+    const server = createServer(front(getRequestListener(app.fetch, { hostname: host })));
+    server.listen(port, host, () => {
+      const info = server.address() as AddressInfo;
       logger.info({ url: `http://${host}:${info.port}`, swagger: `http://${host}:${info.port}/swagger` }, 'api-server listening');
       resolve({ port: info.port, close: () => closeServer(server, shutdownTimeoutMs, logger) });
     });
@@ -23,11 +41,11 @@ export function startServer(
   });
 }
 
-function closeServer(server: ServerType, timeoutMs: number, logger: Logger): Promise<void> {
+function closeServer(server: Server, timeoutMs: number, logger: Logger): Promise<void> {
   return new Promise((resolve) => {
     const forced = setTimeout(() => {
       logger.warn({ timeoutMs }, 'in-flight requests still open at the shutdown deadline; closing them');
-      if ('closeAllConnections' in server) server.closeAllConnections();
+      server.closeAllConnections();
     }, timeoutMs);
     forced.unref();
     server.close(() => {
@@ -35,6 +53,6 @@ function closeServer(server: ServerType, timeoutMs: number, logger: Logger): Pro
       resolve();
     });
     // Idle keep-alive sockets would hold close() open until they time out.
-    if ('closeIdleConnections' in server) server.closeIdleConnections();
+    server.closeIdleConnections();
   });
 }

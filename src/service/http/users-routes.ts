@@ -22,7 +22,7 @@ const register = createRoute({
     'Writes the user, a PENDING welcome notification and a UserRegistered outbox event in one transaction. ' +
     'The event reaches Kafka through Debezium; this endpoint never talks to Kafka. ' +
     'Each client (by address) has a token bucket of RATE_LIMIT_BURST registrations refilled at RATE_LIMIT_PER_MINUTE; ' +
-    'password hashing runs through a bounded queue, and a registration that would wait too long is refused with 503 at once.',
+    'password hashing runs through a bounded queue, and a registration arriving while the queue is full is refused with 503 at once, before its body is read.',
   request: {
     body: {
       required: true,
@@ -69,8 +69,8 @@ const register = createRoute({
     ),
     500: internalErrorDoc([...limited]),
     503: errorResponseDoc(
-      'the server is shedding load: too many passwords waiting to be hashed (OVERLOADED, Retry-After 1), or the database is unreachable (DATABASE_UNAVAILABLE, Retry-After 5); nothing was written',
-      [{ code: 'OVERLOADED', message: 'the server is busy hashing 34 passwords; retry in a moment' }, databaseUnavailableExample],
+      'the server is shedding load (OVERLOADED, Retry-After 1): HASH_CONCURRENCY + HASH_QUEUE_MAX registrations are already in progress, so this one is refused as it arrives, before its body is read and before the rate limit is asked (no RateLimit headers then, no token spent); or the database is unreachable (DATABASE_UNAVAILABLE, Retry-After 5). Nothing was written either way',
+      [{ code: 'OVERLOADED', message: 'the server is busy with 34 registrations; retry in a moment' }, databaseUnavailableExample],
       ['RetryAfter', ...limited],
     ),
   },

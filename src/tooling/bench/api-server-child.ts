@@ -7,6 +7,8 @@ import { waitFor } from '../../service/wait-for.ts';
 
 export interface ApiServerChild {
   base: string;
+  /** The process's id, for its CPU time. */
+  pid: number | undefined;
   /** Everything it wrote so far (JSON log lines). */
   output: () => string;
   stop: () => Promise<void>;
@@ -51,6 +53,7 @@ export async function startApiServerChild(env: Record<string, string>, { timeout
   }
   return {
     base,
+    pid: child.pid,
     output: () => output,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -175,6 +175,11 @@ export const floodSchema = z.object({
   healthz: latencySummary,
   /** Probes that got no 200 (refused, reset, or another status). */
   healthzFailures: z.number().int().nonnegative(),
+  /**
+   * CPU time (user + system) during the flood, in ms: the api-server (hashing threads included), its
+   * event loop thread alone (what every answer waits for), and the client process; all share the machine's cores.
+   */
+  cpuMs: z.object({ server: z.number().nonnegative(), serverEventLoop: z.number().nonnegative(), client: z.number().nonnegative() }).optional(),
   rows: z.object({
     accepted: z.number().int().nonnegative(),
     users: z.number().int().nonnegative(),

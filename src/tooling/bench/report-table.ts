@@ -45,7 +45,10 @@ export function renderReportTables(report: BenchReport): string {
     sections.push(
       `Flood (${flood.requests} registrations at once; ${flood.hashing}, HASH_CONCURRENCY ${flood.hashConcurrency}, HASH_QUEUE_MAX ${flood.hashQueueMax}; ms)\n` +
         `${formatTable(['answer', 'n', 'p50', 'p99', 'max'], rows)}\n` +
-        `statuses ${statuses}; rows: ${flood.rows.users} users, ${flood.rows.notifications} notifications, ${flood.rows.outboxEvents} events for ${flood.rows.accepted} accepted (${flood.rows.ok ? 'whole' : 'PARTIAL'})`,
+        `statuses ${statuses}; rows: ${flood.rows.users} users, ${flood.rows.notifications} notifications, ${flood.rows.outboxEvents} events for ${flood.rows.accepted} accepted (${flood.rows.ok ? 'whole' : 'PARTIAL'})` +
+        (flood.cpuMs === undefined
+          ? ''
+          : `\nCPU during the flood: api-server ${Math.round(flood.cpuMs.server)} ms (its event loop thread ${Math.round(flood.cpuMs.serverEventLoop)} ms), client (a process of its own) ${Math.round(flood.cpuMs.client)} ms`),
     );
   }
   if (report.throughput.length > 0) {
