@@ -77,6 +77,8 @@ export const configSchema = z.object({
   RETRY_MAX_ATTEMPTS: positiveInt.default(5),
   RETRY_BASE_DELAY_MS: positiveInt.default(100),
   RETRY_MAX_DELAY_MS: positiveInt.default(5_000),
+  // How long "the database is unreachable" is retried before attempts count (a restart, a failover): no dead letter for an outage.
+  RETRY_OUTAGE_MS: z.coerce.number().int().min(0).default(60_000),
   MAX_IN_FLIGHT: positiveInt.default(500),
   // Records the notifier handles in one transaction; 1 = one transaction per record.
   NOTIFIER_BATCH_MAX: positiveInt.max(10_000).default(200),

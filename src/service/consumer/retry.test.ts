@@ -116,3 +116,65 @@ describe('withRetry', () => {
     assert.ok(Date.now() - started < 5_000);
   });
 });
+
+describe('withRetry through a database outage', () => {
+  const outagePolicy: RetryPolicy = { ...policy, outageMs: 10_000 };
+  const clock = () => {
+    let t = 0;
+    return {
+      now: () => t,
+      sleep: async (ms: number) => {
+        t += ms;
+      },
+    };
+  };
+  const down = () => new AppError('DATABASE_UNAVAILABLE', 'the database is unreachable');
+
+  it('retries DATABASE_UNAVAILABLE past the attempts while the outage window lasts, then succeeds', async () => {
+    const { now, sleep } = clock();
+    const outcome = await withRetry(
+      async (n) => {
+        if (n <= 12) throw down();
+        return 'applied';
+      },
+      { policy: outagePolicy, now, sleep, random: () => 1 },
+    );
+    assert.deepEqual(outcome, { ok: true, value: 'applied', attempts: 13 });
+  });
+
+  it('gives up once the window is over, after the usual attempts', async () => {
+    const { now, sleep } = clock();
+    const outcome = await withRetry(
+      async () => {
+        throw down();
+      },
+      { policy: outagePolicy, now, sleep, random: () => 1 },
+    );
+    assert.equal(outcome.ok, false);
+    assert.ok(now() >= 10_000, `gave up at ${now()} ms, inside the window`);
+  });
+
+  it('other errors use up attempts as before, and no window means none is forgiven', async () => {
+    const { now, sleep } = clock();
+    let calls = 0;
+    const failing = async () => {
+      calls++;
+      throw new AppError('TIMEOUT', 'slow');
+    };
+    assert.equal((await withRetry(failing, { policy: outagePolicy, now, sleep })).attempts, 5);
+    calls = 0;
+    const outcome = await withRetry(
+      async () => {
+        calls++;
+        throw down();
+      },
+      { policy, now, sleep },
+    );
+    assert.equal(outcome.attempts, 5);
+    assert.equal(calls, 5);
+  });
+
+  it('counts the window in the worst case the poll interval must cover', () => {
+    assert.equal(worstCaseRetryMs(outagePolicy, 1_000), 10_000 + 5 * 1_000 + 100 + 200 + 400 + 800);
+  });
+});

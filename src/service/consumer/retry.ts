@@ -6,6 +6,12 @@ export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /**
+   * How long DATABASE_UNAVAILABLE failures are retried without using up attempts (0: they count like
+   * any other). An outage is not the record's fault: a dead letter for every record in flight during
+   * a PostgreSQL restart would be replayed by hand, for nothing.
+   */
+  outageMs?: number;
 }
 
 /**
@@ -20,7 +26,8 @@ export function backoffDelayMs(policy: RetryPolicy, failedAttempts: number, rand
 
 /** The longest a record can spend retrying: every attempt timing out plus every maximal wait. */
 export function worstCaseRetryMs(policy: RetryPolicy, attemptTimeoutMs: number): number {
-  let total = policy.maxAttempts * attemptTimeoutMs;
+  // The outage window, then the attempts: both can follow one another for one record.
+  let total = (policy.outageMs ?? 0) + policy.maxAttempts * attemptTimeoutMs;
   for (let failed = 1; failed < policy.maxAttempts; failed++) total += backoffDelayMs(policy, failed, () => 1);
   return total;
 }
@@ -34,6 +41,7 @@ export interface RetryOptions {
   onRetry?: (error: AppError, failedAttempts: number, waitMs: number) => void;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
+  now?: () => number;
 }
 
 /**
@@ -41,7 +49,9 @@ export interface RetryOptions {
  * Never throws: the caller gets the last error and the attempt count for the dead-letter headers.
  */
 export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T>, options: RetryOptions): Promise<RetryOutcome<T>> {
-  const { policy, signal, onRetry, sleep = abortableSleep, random = Math.random } = options;
+  const { policy, signal, onRetry, sleep = abortableSleep, random = Math.random, now = Date.now } = options;
+  let outageSince: number | undefined;
+  let forgiven = 0;
   for (let attemptNumber = 1; ; attemptNumber++) {
     try {
       return { ok: true, value: await attempt(attemptNumber), attempts: attemptNumber };
@@ -49,7 +59,11 @@ export async function withRetry<T>(attempt: (attemptNumber: number) => Promise<T
       // Adapters throw classified errors; whatever is not is a bug, and not retried.
       const error = toAppError(thrown);
       const aborted = signal?.aborted === true;
-      if (!error.retryable || aborted || attemptNumber >= policy.maxAttempts) return { ok: false, error, attempts: attemptNumber, aborted };
+      if (error.code === 'DATABASE_UNAVAILABLE') {
+        outageSince ??= now();
+        if (now() - outageSince < (policy.outageMs ?? 0)) forgiven++;
+      }
+      if (!error.retryable || aborted || attemptNumber - forgiven >= policy.maxAttempts) return { ok: false, error, attempts: attemptNumber, aborted };
       const waitMs = backoffDelayMs(policy, attemptNumber, random);
       onRetry?.(error, attemptNumber, waitMs);
       try {

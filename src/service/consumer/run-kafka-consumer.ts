@@ -55,7 +55,12 @@ export async function runKafkaConsumer({
   sender,
   tracing = false,
 }: RunKafkaConsumerOptions): Promise<number> {
-  const retry: RetryPolicy = { maxAttempts: config.RETRY_MAX_ATTEMPTS, baseDelayMs: config.RETRY_BASE_DELAY_MS, maxDelayMs: config.RETRY_MAX_DELAY_MS };
+  const retry: RetryPolicy = {
+    maxAttempts: config.RETRY_MAX_ATTEMPTS,
+    baseDelayMs: config.RETRY_BASE_DELAY_MS,
+    maxDelayMs: config.RETRY_MAX_DELAY_MS,
+    outageMs: config.RETRY_OUTAGE_MS,
+  };
   checkRetryBudget(config, retry);
 
   let failure: AppError | undefined;
@@ -221,7 +226,7 @@ function checkRetryBudget(config: Config, retry: RetryPolicy): void {
   if (worst >= config.CONSUMER_MAX_POLL_INTERVAL_MS) {
     throw new AppError(
       'CONFIG_INVALID',
-      `a record may retry for up to ${worst} ms (RETRY_* and RECORD_ATTEMPT_TIMEOUT_MS), not below CONSUMER_MAX_POLL_INTERVAL_MS=${config.CONSUMER_MAX_POLL_INTERVAL_MS}`,
+      `a record may retry for up to ${worst} ms (RETRY_*, RETRY_OUTAGE_MS and RECORD_ATTEMPT_TIMEOUT_MS), not below CONSUMER_MAX_POLL_INTERVAL_MS=${config.CONSUMER_MAX_POLL_INTERVAL_MS}`,
     );
   }
 }

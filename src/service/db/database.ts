@@ -25,9 +25,20 @@ export function createDatabase({ url, poolMax = 10, connectionTimeoutMs = 3_000,
   const pool = new pg.Pool({ ...server, max: poolMax });
   // An idle client losing its connection (database restart) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  pool.on('connect', hearLostConnection);
   const db = new Kysely<Database>({ dialect: new ClassifyingDialect(new PostgresDialect({ pool })) });
   serverOf.set(db, server);
   return db;
+}
+
+/**
+ * A connection lost while in use (PostgreSQL restarting while a transaction sits between two
+ * statements) emits 'error' on its client, which pg-pool hears only while the client is idle: unheard,
+ * it crashes the process. Heard, nothing is hidden: the statement in flight, or the next one, fails
+ * with DATABASE_UNAVAILABLE, and the pool drops the client when it comes back.
+ */
+export function hearLostConnection(client: pg.Client): void {
+  client.on('error', () => {});
 }
 
 /** A connection of its own to the server of `db`, for one short job, closed after it. */
@@ -35,6 +46,7 @@ export async function withSideConnection<T>(db: Db, use: (client: pg.Client) => 
   const server = serverOf.get(db);
   if (server === undefined) throw new Error('not a database made by createDatabase');
   const client = new pg.Client(server);
+  hearLostConnection(client);
   try {
     await client.connect();
     return await use(client);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { hearLostConnection } from './database.ts';
 import { classifyingDatabaseErrors } from './database-errors.ts';
 
 /**
@@ -7,6 +8,7 @@ import { classifyingDatabaseErrors } from './database-errors.ts';
  */
 export async function withPgClient<T>(databaseUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3_000 });
+  hearLostConnection(client);
   try {
     return await classifyingDatabaseErrors(async () => {
       await client.connect();
