@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { drillTable } from '../tooling/drill/drill-table.ts';
 import type { Fault } from '../tooling/drill/fault.ts';
 import { drillFaultNames, drillFaults, findFault } from '../tooling/drill/fault-registry.ts';
 import { runDrill } from '../tooling/drill/run-drill.ts';
@@ -22,14 +23,14 @@ function rateOption(value: string): number {
 export function drillCommand(): Command {
   return new Command('drill')
     .description(
-      'fault drill against the running stack: registrations commit while processes are killed -9 and restarted; exits 1 on a lost or doubled effect or a dead letter',
+      'fault drill against the running stack: registrations commit while each fault strikes and is restored; reports per fault the recovery time and the longest commit -> SENT; exits 1 on a lost or doubled effect or a dead letter',
     )
     .addOption(
       new Option('--faults <list>', 'faults to inject, in order (each described below)')
         .argParser(faultList)
         .default([...drillFaults], drillFaultNames.join(',')),
     )
-    .option('--rate <per-second>', 'registrations committed per second meanwhile', rateOption, 5)
+    .option('--rate <per-second>', 'registrations attempted per second meanwhile', rateOption, 5)
     .option('--settle <duration>', 'how long to wait afterwards for every registration to be SENT', durationOption, 180_000)
     .addHelpText(
       'after',
@@ -38,22 +39,7 @@ export function drillCommand(): Command {
     .action(
       runAction(async (config, options: { faults: Fault[]; rate: number; settle: number }) => {
         const report = await runDrill(config, { faults: options.faults, rate: options.rate, settleMs: options.settle });
-        const lines = [
-          '',
-          'fault drill',
-          ...report.recoveries.map(
-            (r) =>
-              `  ${r.action.padEnd(23)} recovered in ${(r.recoveredMs / 1000).toFixed(1)} s${r.restarted.length > 0 ? ` (${r.restarted.join(', ')} exited meanwhile and was started again)` : ''}`,
-          ),
-          `  committed       ${report.committed}`,
-          `  SENT            ${report.sent}`,
-          `  lost            ${report.lost.length}${report.lost.length > 0 ? ` (${report.lost.slice(0, 5).join(', ')})` : ''}`,
-          `  sent twice      ${report.doubleEffects.length}${report.doubleEffects.length > 0 ? ` (${report.doubleEffects.slice(0, 5).join(', ')})` : ''}`,
-          ...Object.entries(report.duplicates).map(([topic, n]) => `  duplicates      ${n} on ${topic} (redelivered; the inbox makes them no-ops)`),
-          `  dead letters    ${report.deadLetters}`,
-          `  verdict         ${report.ok ? 'PASS' : 'FAIL'}`,
-        ];
-        process.stdout.write(`${lines.join('\n')}\n`);
+        process.stdout.write(`${drillTable(report).join('\n')}\n`);
         return report.ok ? 0 : 1;
       }),
     );

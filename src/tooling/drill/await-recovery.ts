@@ -2,14 +2,14 @@ import { waitFor } from '../../service/wait-for.ts';
 import { ensureProcessRunning, processPid } from '../stack/process-lifecycle.ts';
 import { progress } from '../stack/progress.ts';
 import { findStackProcess } from '../stack/stack-processes.ts';
-import { sentOf } from './drill-evidence.ts';
-import type { DrillRun, Fault, Injection } from './fault.ts';
+import { sentTimes } from './drill-evidence.ts';
+import type { DrillRun, Fault } from './fault.ts';
 
 /**
- * Recovered: a registration committed after the injection has taken effect. Meanwhile the drill acts
- * as the supervisor the README asks for: a kafka-consumer that exited is started again, and said so.
+ * Recovered: a registration committed after `from` has taken effect. Meanwhile the drill acts as the
+ * supervisor the README asks for: a kafka-consumer that exited is started again, and said so.
  */
-export async function awaitRecovery(run: DrillRun, fault: Fault, injection: Injection): Promise<{ recoveredMs: number; restarted: string[] }> {
+export async function awaitRecovery(run: DrillRun, fault: Fault, from: number): Promise<{ recoveredAt: number; restarted: string[] }> {
   const { context, db, writer } = run;
   const consumer = findStackProcess('kafka-consumer')!;
   const restarted: string[] = [];
@@ -20,13 +20,13 @@ export async function awaitRecovery(run: DrillRun, fault: Fault, injection: Inje
         restarted.push('kafka-consumer');
         await ensureProcessRunning(consumer, context);
       }
-      const after = writer.committed.filter((r) => r.at > injection.at);
-      if (after.length === 0) return undefined;
-      return (await sentOf(db, [after[0]!])).size === 1 ? true : undefined;
+      const after = writer.committed.find((r) => r.at > from);
+      if (after === undefined) return undefined;
+      return (await sentTimes(db, [after])).size === 1 ? true : undefined;
     },
     { what: `the pipeline recovered after ${fault.action}`, timeoutMs: 300_000, intervalMs: 250 },
   );
-  const recoveredMs = Date.now() - injection.at;
-  progress(`${fault.name} recovered: a registration committed after the fault was SENT ${(recoveredMs / 1000).toFixed(1)} s after it`);
-  return { recoveredMs, restarted };
+  const recoveredAt = Date.now();
+  progress(`${fault.name} recovered: a registration committed after the fault was SENT ${((recoveredAt - from) / 1000).toFixed(1)} s after it`);
+  return { recoveredAt, restarted };
 }

@@ -10,12 +10,21 @@ import { logFile, type StackContext } from '../stack/stack-process.ts';
 import { findStackProcess } from '../stack/stack-processes.ts';
 import type { Committed } from './drill-writer.ts';
 
-/** The notification ids among `registrations` whose notification is SENT. */
-export async function sentOf(db: Db, registrations: readonly Committed[]): Promise<Set<string>> {
-  if (registrations.length === 0) return new Set();
-  const { rows } = await sql<{ id: string }>`
-    select id from notifications where status = 'SENT' and id = any(${registrations.map((r) => r.notificationId)}::uuid[])`.execute(db);
-  return new Set(rows.map((row) => row.id));
+/** Among `registrations`, notification id -> when it became SENT (ms since the epoch), for those SENT. */
+export async function sentTimes(db: Db, registrations: readonly Committed[]): Promise<Map<string, number>> {
+  if (registrations.length === 0) return new Map();
+  const { rows } = await sql<{ id: string; sentAt: Date }>`
+    select id, sent_at as "sentAt" from notifications
+    where status = 'SENT' and id = any(${registrations.map((r) => r.notificationId)}::uuid[])`.execute(db);
+  return new Map(rows.map((row) => [row.id, row.sentAt.getTime()]));
+}
+
+/** Per handler: the inbox rows of these events (one each when every handler applied every event once). */
+export async function inboxRows(db: Db, eventIds: readonly string[]): Promise<Record<string, number>> {
+  if (eventIds.length === 0) return {};
+  const { rows } = await sql<{ handler: string; n: string }>`
+    select handler, count(*) as n from inbox where event_id = any(${eventIds}::uuid[]) group by handler order by handler`.execute(db);
+  return Object.fromEntries(rows.map((row) => [row.handler, Number(row.n)]));
 }
 
 export function countIds(records: ReadonlyArray<{ value: Buffer | string | null; headers: Record<string, string> }>, envelope: boolean): Map<string, number> {
@@ -35,18 +44,27 @@ export async function deadLetterDepth(config: Config): Promise<number> {
   );
 }
 
-export async function logSize(context: StackContext): Promise<number> {
-  return (await readFile(logFile(findStackProcess('kafka-consumer')!, context.paths)).catch(() => Buffer.alloc(0))).length;
+/** A log of a process that sends notifications, and where the drill's part of it starts. */
+export interface SenderLog {
+  path: string;
+  offset: number;
 }
 
-/** The log sender writes one line per send, synchronously: counting them counts the sends. */
-export async function sendsSince(context: StackContext, offset: number): Promise<Map<string, number>> {
-  const text = (await readFile(logFile(findStackProcess('kafka-consumer')!, context.paths))).subarray(offset).toString('utf8');
+export async function stackConsumerLog(context: StackContext): Promise<SenderLog> {
+  const path = logFile(findStackProcess('kafka-consumer')!, context.paths);
+  return { path, offset: (await readFile(path).catch(() => Buffer.alloc(0))).length };
+}
+
+/** The log sender writes one line per send, synchronously: counting them, across every sender's log, counts the sends. */
+export async function sendsSince(logs: readonly SenderLog[]): Promise<Map<string, number>> {
   const sends = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line.includes('"notification sent"')) continue;
-    const id = (JSON.parse(line) as { notification?: { eventId?: string } }).notification?.eventId;
-    if (id !== undefined) sends.set(id, (sends.get(id) ?? 0) + 1);
+  for (const log of logs) {
+    const text = (await readFile(log.path)).subarray(log.offset).toString('utf8');
+    for (const line of text.split('\n')) {
+      if (!line.includes('"notification sent"')) continue;
+      const id = (JSON.parse(line) as { notification?: { eventId?: string } }).notification?.eventId;
+      if (id !== undefined) sends.set(id, (sends.get(id) ?? 0) + 1);
+    }
   }
   return sends;
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../../service/config.ts';
 import type { Db } from '../../service/db/database.ts';
 import type { StackContext } from '../stack/stack-process.ts';
+import type { SenderLog } from './drill-evidence.ts';
 import type { DrillWriter } from './drill-writer.ts';
 
 /** What every fault is given: the stack, a database handle of the drill's own, and the running writer. */
@@ -9,18 +10,26 @@ export interface DrillRun {
   context: StackContext;
   db: Db;
   writer: DrillWriter;
+  /** Logs whose "notification sent" lines count as sends; a fault that starts a sender of its own adds its log. */
+  senderLogs: SenderLog[];
 }
 
-/** What a fault did, for the report: when it struck (recovery is timed from there) and to what. */
+/** What a fault did, for the report: when it struck and to what. */
 export interface Injection {
   at: number;
   /** E.g. `pid 4242`. */
   target: string;
 }
 
+/** What `restore` says back: recovery is timed from `recoveryFrom` (default: the injection), `note` goes to the report. */
+export interface Restored {
+  recoveryFrom?: number;
+  note?: string;
+}
+
 /**
  * One fault of the drill. The drill injects it, lets it restore what it broke, then waits until a
- * registration committed after the injection is SENT: that wait is the fault's recovery time.
+ * registration committed after the fault is SENT: that wait is the fault's recovery time.
  */
 export interface Fault {
   readonly name: string;
@@ -29,8 +38,8 @@ export interface Fault {
   /** What its recovery time measures, for `--help` and the README. */
   readonly measures: string;
   /** Throws an AppError naming why and what to do when the fault cannot be injected on this stack; called for every fault before the first is injected. */
-  check?(run: Omit<DrillRun, 'writer'>): Promise<void>;
+  check?(run: Omit<DrillRun, 'writer' | 'senderLogs'>): Promise<void>;
   inject(run: DrillRun): Promise<Injection>;
-  /** Brings back what `inject` broke (a restart, a resume); the service code must do the rest. */
-  restore(run: DrillRun, injection: Injection): Promise<void>;
+  /** Brings back what `inject` broke (a restart, a resume), no more: the services must do the rest by themselves. */
+  restore(run: DrillRun, injection: Injection): Promise<Restored | undefined>;
 }

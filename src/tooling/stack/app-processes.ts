@@ -48,19 +48,41 @@ export const kafkaConsumerProcess: StackProcess = {
   stopGraceMs: 15_000,
 };
 
-/** Ready once Kafka reports every stage's group stable with a member: partitions are assigned and being read. */
-async function groupsStable({ config }: StackContext): Promise<boolean> {
+export interface StageGroup {
+  groupId: string;
+  state: string;
+  members: number;
+}
+
+/** The consumer group of every stage the kafka-consumer runs, as Kafka describes it now. */
+export async function describeStageGroups(config: Config): Promise<StageGroup[]> {
+  return withAdmin(
+    () => createKafka(config).admin(),
+    config.KAFKA_BROKERS,
+    async (admin) => {
+      const { groups } = await admin.describeGroups(
+        resolveStages(config).map((stage) => stage.groupId),
+        { timeout: 2_000 },
+      );
+      return groups.map((group) => ({ groupId: group.groupId, state: String(group.state), members: group.members.length }));
+    },
+  );
+}
+
+/** Every stage's group stable with at least `members` members: partitions are assigned and being read. */
+export async function stageGroupsStable(config: Config, members = 1): Promise<boolean> {
   try {
-    return await withAdmin(
-      () => createKafka(config).admin(),
-      config.KAFKA_BROKERS,
-      async (admin) => {
-        const groupIds = resolveStages(config).map((stage) => stage.groupId);
-        const { groups } = await admin.describeGroups(groupIds, { timeout: 2_000 });
-        return groups.length === groupIds.length && groups.every((group) => group.state === KafkaJS.ConsumerGroupStates.STABLE && group.members.length > 0);
-      },
+    const groups = await describeStageGroups(config);
+    return (
+      groups.length === resolveStages(config).length &&
+      groups.every((group) => group.state === String(KafkaJS.ConsumerGroupStates.STABLE) && group.members >= members)
     );
   } catch {
     return false;
   }
+}
+
+/** Ready once Kafka reports every stage's group stable with a member. */
+function groupsStable({ config }: StackContext): Promise<boolean> {
+  return stageGroupsStable(config);
 }

@@ -32,8 +32,15 @@ export async function localCluster(port: number): Promise<PgCluster | undefined>
   }
 }
 
-export async function pgCtlCluster(cluster: PgCluster, action: 'start' | 'restart'): Promise<void> {
-  await execFileAsync('pg_ctlcluster', ['--skip-systemctl-redirect', cluster.version, cluster.name, action]);
+/** `mode` is the shutdown's (of a restart): `immediate` skips the checkpoint, so the start runs crash recovery. */
+export async function pgCtlCluster(cluster: PgCluster, action: 'start' | 'restart', { mode }: { mode?: 'fast' | 'immediate' } = {}): Promise<void> {
+  await execFileAsync('pg_ctlcluster', ['--skip-systemctl-redirect', ...(mode === undefined ? [] : ['--mode', mode]), cluster.version, cluster.name, action]);
+}
+
+/** Host and port of the server a database URL points at. */
+export function serverAddress(databaseUrl: string): { host: string; port: number } {
+  const url = new URL(databaseUrl);
+  return { host: url.hostname, port: Number(url.port || 5432) };
 }
 
 export function isLocalHost(host: string): boolean {

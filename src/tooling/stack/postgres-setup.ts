@@ -5,7 +5,7 @@ import { classifyDatabaseError } from '../../service/db/database-errors.ts';
 import { ensureDatabaseExists, migrate } from '../../service/db/migrate.ts';
 import { maintenanceUrl, withPgClient } from '../../service/db/single-client.ts';
 import { AppError } from '../../service/errors.ts';
-import { isLocalHost, localCluster, type PgCluster, pgCtlCluster } from './postgres-clusters.ts';
+import { isLocalHost, localCluster, type PgCluster, pgCtlCluster, serverAddress } from './postgres-clusters.ts';
 import { progress } from './progress.ts';
 
 function withClient<T>(databaseUrl: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -16,18 +16,13 @@ async function readWalLevel(databaseUrl: string): Promise<string> {
   return withClient(databaseUrl, async (client) => (await client.query<{ wal_level: string }>('show wal_level')).rows[0]?.wal_level ?? 'unknown');
 }
 
-function clusterPort(databaseUrl: string): { host: string; port: number } {
-  const url = new URL(databaseUrl);
-  return { host: url.hostname, port: Number(url.port || 5432) };
-}
-
 /**
  * PostgreSQL must answer and run with wal_level=logical, or Debezium cannot create its slot. On a
  * Debian-managed local cluster both are fixed here (start it; ALTER SYSTEM + restart), saying so;
  * anywhere else the error says what to run.
  */
 export async function ensurePostgresReady(config: Config): Promise<void> {
-  const { host, port } = clusterPort(config.DATABASE_URL);
+  const { host, port } = serverAddress(config.DATABASE_URL);
   const cluster = isLocalHost(host) ? await localCluster(port) : undefined;
   let walLevel: string;
   try {

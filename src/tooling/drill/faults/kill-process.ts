@@ -45,6 +45,7 @@ export function killProcessFault(processName: string, { measures, afterStart }: 
       );
       await ensureProcessRunning(process_(), context);
       await afterStart?.(run);
+      return undefined;
     },
   };
 }
