@@ -2,7 +2,10 @@ import { Command } from 'commander';
 import { benchPlan, parseRates, parseScenarios, scenarioNames } from '../tooling/bench/bench-plan.ts';
 import { parseOverrides } from '../tooling/bench/connector-variant.ts';
 import { runBench } from '../tooling/bench/run-bench.ts';
+import { runSoak } from '../tooling/bench/soak/run-soak.ts';
+import { soakTable } from '../tooling/bench/soak/soak-table.ts';
 import { progress } from '../tooling/stack/progress.ts';
+import { durationOption } from './outbox-command.ts';
 import { runAction } from './run-action.ts';
 
 export function benchCommand(): Command {
@@ -16,17 +19,33 @@ export function benchCommand(): Command {
       '--connector-variant <settings>',
       'also measure a temporary second connector with these settings, e.g. poll.interval.ms=10 (A/B on the same events)',
     )
+    .option(
+      '--soak <duration>',
+      'instead of the scenarios: steady registrations for this long (10m; 2m to try), sampling RSS and event-loop lag',
+      durationOption,
+    )
+    .option('--soak-rate <per-second>', 'registrations per second during the soak', (value) => parseRates(value)[0]!, 50)
     .action(
-      runAction(async (config, options: { quick?: boolean; only?: string; results: string; rates?: string; connectorVariant?: string }) => {
-        const plan = benchPlan(options.quick === true ? 'quick' : 'full', parseScenarios(options.only));
-        if (options.rates !== undefined) plan.latencyRates = parseRates(options.rates);
-        if (options.connectorVariant !== undefined) plan.connectorVariant = parseOverrides(options.connectorVariant);
-        progress(`bench (${plan.mode}): ${[...plan.scenarios].join(', ')}`);
-        const { report, paths, table } = await runBench({ config, plan, resultsRoot: options.results, progress });
-        process.stdout.write(`\n${table}\n`);
-        process.stdout.write(`report: ${paths.json}\ntable:  ${paths.table}\ncharts: ${paths.relayChart}\n        ${paths.pipelineChart}\n`);
-        // Missed targets are results; lost events or a broken step are failures.
-        return report.zeroLoss && report.problems.length === 0 ? 0 : 1;
-      }),
+      runAction(
+        async (
+          config,
+          options: { quick?: boolean; only?: string; results: string; rates?: string; connectorVariant?: string; soak?: number; soakRate: number },
+        ) => {
+          if (options.soak !== undefined) {
+            const report = await runSoak(config, { durationMs: options.soak, ratePerSecond: options.soakRate, sampleEveryMs: 5_000, progress });
+            process.stdout.write(`\n${soakTable(report).join('\n')}\n`);
+            return report.sent === report.committed && report.failed === 0 ? 0 : 1;
+          }
+          const plan = benchPlan(options.quick === true ? 'quick' : 'full', parseScenarios(options.only));
+          if (options.rates !== undefined) plan.latencyRates = parseRates(options.rates);
+          if (options.connectorVariant !== undefined) plan.connectorVariant = parseOverrides(options.connectorVariant);
+          progress(`bench (${plan.mode}): ${[...plan.scenarios].join(', ')}`);
+          const { report, paths, table } = await runBench({ config, plan, resultsRoot: options.results, progress });
+          process.stdout.write(`\n${table}\n`);
+          process.stdout.write(`report: ${paths.json}\ntable:  ${paths.table}\ncharts: ${paths.relayChart}\n        ${paths.pipelineChart}\n`);
+          // Missed targets are results; lost events or a broken step are failures.
+          return report.zeroLoss && report.problems.length === 0 ? 0 : 1;
+        },
+      ),
     );
 }
