@@ -71,13 +71,16 @@ export async function runSoak(config: Config, { durationMs, ratePerSecond, sampl
   const sampler = (async () => {
     while (sampling) {
       const t = Date.now() - started;
-      for (const w of watched) {
-        const pid = await w.pid();
-        const rss = pid === undefined ? undefined : await residentBytes(pid);
-        if (rss !== undefined) w.rss.push({ t, value: rss });
-        const lag = w.metricsUrl === undefined ? undefined : await eventLoopLag(w.metricsUrl);
-        if (lag !== undefined) w.lag.push(lag);
-      }
+      // In parallel: one slow /metrics answer must not delay the other processes' readings.
+      await Promise.all(
+        watched.map(async (w) => {
+          const pid = await w.pid();
+          const rss = pid === undefined ? undefined : await residentBytes(pid);
+          if (rss !== undefined) w.rss.push({ t, value: rss });
+          const lag = w.metricsUrl === undefined ? undefined : await eventLoopLag(w.metricsUrl);
+          if (lag !== undefined) w.lag.push(lag);
+        }),
+      );
       await sleep(Math.max(0, sampleEveryMs - (Date.now() - started - t)));
     }
   })();
