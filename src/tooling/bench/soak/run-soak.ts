@@ -52,7 +52,11 @@ interface Watched {
 export async function runSoak(config: Config, { durationMs, ratePerSecond, sampleEveryMs, progress }: SoakOptions): Promise<SoakReport> {
   const context = { config, paths: stackPaths(config) };
   const stackPid = (name: string) => () => processPid(findStackProcess(name)!, context);
-  const api = await startApiServerChild({ RATE_LIMIT_PER_MINUTE: '0', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', LOG_LEVEL: 'warn' });
+  const api = await startApiServerChild(
+    { RATE_LIMIT_PER_MINUTE: '0', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', LOG_LEVEL: 'warn' },
+    // A loaded machine may take over a minute to start a Node process; the soak is long anyway.
+    { timeoutMs: 180_000 },
+  );
   const db = createDatabase({ url: config.DATABASE_URL, poolMax: 2, applicationName: 'soak' });
   const watched: Watched[] = [
     { name: 'api-server', pid: async () => api.pid, metricsUrl: `${api.base}/metrics`, rss: [], lag: [] },
