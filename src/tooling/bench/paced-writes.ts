@@ -11,6 +11,8 @@ export interface PacedWritesOptions {
   /** A safety cap on writes started but not committed; the pool queues below it. */
   maxInFlight?: number;
   onProgress?: (written: number) => void;
+  /** Start no write after this long: a soak lasts its duration even when the machine falls behind the rate. */
+  stopAfterMs?: number;
 }
 
 export interface PacedWritesResult {
@@ -26,7 +28,7 @@ export interface PacedWritesResult {
  * Starts write i at its due time whether or not earlier writes finished (open loop, see
  * rate-schedule.ts), and stamps each with the commit clock the moment its COMMIT returns.
  */
-export async function runPacedWrites({ count, ratePerSecond, write, maxInFlight = 256, onProgress }: PacedWritesOptions): Promise<PacedWritesResult> {
+export async function runPacedWrites({ count, ratePerSecond, write, maxInFlight = 256, onProgress, stopAfterMs }: PacedWritesOptions): Promise<PacedWritesResult> {
   const commits = new Map<string, number>();
   const ids: string[] = [];
   let failures = 0;
@@ -41,6 +43,7 @@ export async function runPacedWrites({ count, ratePerSecond, write, maxInFlight 
     const wait = started + dueOffsetMs(index, ratePerSecond) - performance.now();
     if (wait > 1) await delay(wait);
     while (inFlight >= maxInFlight) await Promise.race(pending);
+    if (stopAfterMs !== undefined && performance.now() - started >= stopAfterMs) break;
     inFlight++;
     const task: Promise<void> = write(index)
       .then((id) => {

@@ -96,6 +96,7 @@ export async function runSoak(config: Config, { durationMs, ratePerSecond, sampl
     const writes = await runPacedWrites({
       count: Math.round((ratePerSecond * durationMs) / 1000),
       ratePerSecond,
+      stopAfterMs: durationMs,
       write: async (index) => {
         const response = await fetch(`${api.base}/api/v1/users`, {
           method: 'POST',
