@@ -53,7 +53,7 @@ export async function runSoak(config: Config, { durationMs, ratePerSecond, sampl
   const context = { config, paths: stackPaths(config) };
   const stackPid = (name: string) => () => processPid(findStackProcess(name)!, context);
   const api = await startApiServerChild(
-    { RATE_LIMIT_PER_MINUTE: '0', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', LOG_LEVEL: 'warn' },
+    { RATE_LIMIT_PER_MINUTE: '0', HASH_QUEUE_MAX: '1000', ARGON2_MEMORY_KIB: '1024', ARGON2_TIME_COST: '1', LOG_LEVEL: 'warn' },
     // A loaded machine may take over a minute to start a Node process; the soak is long anyway.
     { timeoutMs: 180_000 },
   );
