@@ -89,8 +89,8 @@ check-rules: deps ## promtool: the alert rules are valid and pass their unit tes
 	promtool check rules observability/prometheus/alerts.yml
 	promtool test rules observability/prometheus/alerts.test.yml
 
-up: deps ## start PostgreSQL setup, Kafka, Connect + Debezium (detached, idempotent); state in .stack/ (OBSERVE=1: and Prometheus)
-	$(CLI) stack up $(if $(OBSERVE),--observe)
+up: deps ## start PostgreSQL setup, Kafka, Connect + Debezium (detached, idempotent); state in .stack/ (OBSERVE=1: and Prometheus; CLUSTER=1: 3 Kafka nodes, 2 Connect workers, 2 consumers)
+	$(CLI) stack up $(if $(OBSERVE),--observe) $(if $(CLUSTER),--cluster)
 
 observe: deps ## make up, plus a local Prometheus scraping both processes with the alert rules loaded
 	$(CLI) stack up --observe

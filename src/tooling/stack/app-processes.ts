@@ -10,9 +10,12 @@ import type { StackContext, StackProcess } from './stack-process.ts';
 
 const cli = path.join(repoRoot, 'src', 'cli.ts');
 
-/** The project's own processes, on the Node that runs this one (Node 24 from node_modules). */
-function cliLaunch(command: string) {
-  return () => ({ command: process.execPath, args: [cli, command], cwd: repoRoot });
+/**
+ * The project's own processes, on the Node that runs this one (Node 24 from node_modules). `env`
+ * adds to the inherited environment: what differs for one instance of a topology (its brokers, its port).
+ */
+export function cliLaunch(command: string, env?: (context: StackContext) => Record<string, string>) {
+  return (context: StackContext) => ({ command: process.execPath, args: [cli, command], cwd: repoRoot, env: env?.(context) });
 }
 
 export const apiServerProcess: StackProcess = {
@@ -49,7 +52,12 @@ export const kafkaConsumerProcess: StackProcess = {
 };
 
 /** Ready once Kafka reports every stage's group stable with a member: partitions are assigned and being read. */
-async function groupsStable({ config }: StackContext): Promise<boolean> {
+function groupsStable(context: StackContext): Promise<boolean> {
+  return groupsStableWith(context, 1);
+}
+
+/** Every stage's group stable with at least `members` members (a second instance has joined, its share assigned). */
+export async function groupsStableWith({ config }: StackContext, members: number): Promise<boolean> {
   try {
     return await withAdmin(
       () => createKafka(config).admin(),
@@ -57,7 +65,9 @@ async function groupsStable({ config }: StackContext): Promise<boolean> {
       async (admin) => {
         const groupIds = resolveStages(config).map((stage) => stage.groupId);
         const { groups } = await admin.describeGroups(groupIds, { timeout: 2_000 });
-        return groups.length === groupIds.length && groups.every((group) => group.state === KafkaJS.ConsumerGroupStates.STABLE && group.members.length > 0);
+        return (
+          groups.length === groupIds.length && groups.every((group) => group.state === KafkaJS.ConsumerGroupStates.STABLE && group.members.length >= members)
+        );
       },
     );
   } catch {
