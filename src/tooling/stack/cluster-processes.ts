@@ -54,7 +54,7 @@ async function sharedClusterId(paths: StackPaths): Promise<string> {
 
 const nodeIndexes = [1, 2, 3] as const;
 
-function nodeValues(context: StackContext, index: number): Record<string, string> {
+export function nodeValues(context: StackContext, index: number): Record<string, string> {
   const { brokers, controllers } = clusterPorts(context.config);
   return {
     ...templateValues(context),
@@ -67,6 +67,13 @@ function nodeValues(context: StackContext, index: number): Record<string, string
 }
 
 // 512 MiB heaps: the topics hold little, and one machine runs all five JVMs (README, measured RSS).
+/** Appended to debezium/server.properties and connect-distributed.properties for the cluster's nodes and workers. */
+export const clusterOverrides = { server: 'cluster/server.properties', worker: 'cluster/connect-distributed.properties' } as const;
+
+export function workerValues(context: StackContext, index: number): Record<string, string> {
+  return { ...templateValues(context), CONNECT_PORT: String(clusterPorts(context.config).connect[index - 1]) };
+}
+
 const kafkaNodes: StackProcess[] = nodeIndexes.map((index) =>
   kafkaNode({
     name: `kafka-${index}`,
@@ -77,7 +84,7 @@ const kafkaNodes: StackProcess[] = nodeIndexes.map((index) =>
     },
     properties: (paths) => path.join(paths.conf, `kafka-${index}.properties`),
     values: (context) => nodeValues(context, index),
-    appended: ['cluster/server.properties'],
+    appended: [clusterOverrides.server],
     clusterId: sharedClusterId,
   }),
 );
@@ -88,8 +95,8 @@ const connectWorkers: StackProcess[] = [1, 2].map((index) =>
     heap: '512m',
     url: ({ config }) => clusterConnectUrls(config)[index - 1]!,
     properties: (paths) => path.join(paths.conf, `connect-${index}.properties`),
-    values: (context) => ({ ...templateValues(context), CONNECT_PORT: String(clusterPorts(context.config).connect[index - 1]) }),
-    appended: ['cluster/connect-distributed.properties'],
+    values: (context) => workerValues(context, index),
+    appended: [clusterOverrides.worker],
   }),
 );
 

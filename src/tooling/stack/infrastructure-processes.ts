@@ -19,13 +19,27 @@ export function jvmArgs(heap: string, paths: StackPaths): string[] {
 }
 
 /**
- * Renders debezium/<template> into `target`. Each of `appended` (a template too, such as the cluster
- * topology's overrides) follows it: java.util.Properties keeps the last value of a repeated key.
+ * debezium/<template> filled with `values`, each of `appended` (a template too, such as the cluster
+ * topology's overrides) after it: java.util.Properties keeps the last value of a repeated key.
  */
-export async function renderInto(template: string, target: string, values: Record<string, string>, appended: readonly string[] = []): Promise<void> {
-  await mkdir(path.dirname(target), { recursive: true });
+export async function renderProperties(template: string, values: Record<string, string>, appended: readonly string[] = []): Promise<string> {
   const parts = [template, ...appended].map(async (file) => renderTemplate(await readFile(path.join(debeziumDir, file), 'utf8'), values));
-  await writeFile(target, (await Promise.all(parts)).join('\n'));
+  return (await Promise.all(parts)).join('\n');
+}
+
+async function renderInto(template: string, target: string, values: Record<string, string>, appended: readonly string[] = []): Promise<void> {
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, await renderProperties(template, values, appended));
+}
+
+/** A rendered properties file as Java reads it: `key=value` lines, comments skipped, the last of a repeated key wins. */
+export function parseProperties(text: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const match = /^\s*([^#!\s=][^=]*?)\s*=\s*(.*?)\s*$/.exec(line);
+    if (match) entries.set(match[1]!, match[2]!);
+  }
+  return entries;
 }
 
 /** The port a local process listens on, taken from the address clients are configured with. */

@@ -39,13 +39,17 @@ export async function ensureProcessesRunning(processes: readonly StackProcess[],
   }
   // Formatting a node's storage starts a JVM of its own: the nodes' formats overlap.
   await Promise.all(toStart.map((process) => process.prepare?.(context)));
-  for (const process of toStart) {
-    const log = logFile(process, context.paths);
-    const pid = await startDetached(process.launch(context), pidFile(process, context.paths), log);
-    progress(`started ${process.name} (pid ${pid}, log ${displayPath(log)}); waiting until it answers`);
-  }
+  for (const process of toStart) await launchProcess(process, context);
   for (const process of waiting) await awaitHealthy(process, context);
   return toStart.map((process) => process.name);
+}
+
+/** Starts a process that is not running, without waiting for it to answer (a caller that waits for something else). */
+export async function launchProcess(process: StackProcess, context: StackContext): Promise<number> {
+  const log = logFile(process, context.paths);
+  const pid = await startDetached(process.launch(context), pidFile(process, context.paths), log);
+  progress(`started ${process.name} (pid ${pid}, log ${displayPath(log)}); waiting until it answers`);
+  return pid;
 }
 
 async function awaitHealthy(process: StackProcess, context: StackContext): Promise<void> {
