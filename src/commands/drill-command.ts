@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Fault } from '../tooling/drill/fault.ts';
-import { drillFaultNames, drillFaults, findFault } from '../tooling/drill/fault-registry.ts';
+import { drillFaultNames, drillFaults, faultsOf, findFault } from '../tooling/drill/fault-registry.ts';
 import { runDrill } from '../tooling/drill/run-drill.ts';
 import { durationOption } from './outbox-command.ts';
 import { runAction } from './run-action.ts';
@@ -25,9 +25,14 @@ export function drillCommand(): Command {
       'fault drill against the running stack: registrations commit while processes are killed -9 and restarted; exits 1 on a lost or doubled effect or a dead letter',
     )
     .addOption(
-      new Option('--faults <list>', 'faults to inject, in order (each described below)')
-        .argParser(faultList)
-        .default([...drillFaults], drillFaultNames.join(',')),
+      new Option('--faults <list>', 'faults to inject, in order (each described below)').argParser(faultList).default(
+        undefined,
+        `those of the running topology: ${faultsOf('single')
+          .map((f) => f.name)
+          .join(',')}, or with make up CLUSTER=1 ${faultsOf('cluster')
+          .map((f) => f.name)
+          .join(',')}`,
+      ),
     )
     .option('--rate <per-second>', 'registrations committed per second meanwhile', rateOption, 5)
     .option('--settle <duration>', 'how long to wait afterwards for every registration to be SENT', durationOption, 180_000)
@@ -36,14 +41,14 @@ export function drillCommand(): Command {
       `\nFaults, and what each one's recovery time measures:\n${drillFaults.map((f) => `  ${f.name.padEnd(16)}${f.action}; ${f.measures}`).join('\n')}\n`,
     )
     .action(
-      runAction(async (config, options: { faults: Fault[]; rate: number; settle: number }) => {
+      runAction(async (config, options: { faults?: Fault[]; rate: number; settle: number }) => {
         const report = await runDrill(config, { faults: options.faults, rate: options.rate, settleMs: options.settle });
         const lines = [
           '',
           'fault drill',
           ...report.recoveries.map(
             (r) =>
-              `  ${r.action.padEnd(23)} recovered in ${(r.recoveredMs / 1000).toFixed(1)} s${r.restarted.length > 0 ? ` (${r.restarted.join(', ')} exited meanwhile and was started again)` : ''}`,
+              `  ${r.action.padEnd(27)} recovered in ${(r.recoveredMs / 1000).toFixed(1)} s, longest commit -> SENT ${r.longestMs === undefined ? '-' : `${(r.longestMs / 1000).toFixed(1)} s`}  (${r.target})${r.restarted.length > 0 ? ` (${r.restarted.join(', ')} exited meanwhile and was started again)` : ''}`,
           ),
           `  committed       ${report.committed}`,
           `  SENT            ${report.sent}`,

@@ -1,7 +1,6 @@
 import { waitFor } from '../../service/wait-for.ts';
-import { ensureProcessRunning, processPid } from '../stack/process-lifecycle.ts';
+import { launchProcess, processPid } from '../stack/process-lifecycle.ts';
 import { progress } from '../stack/progress.ts';
-import { findStackProcess } from '../stack/stack-processes.ts';
 import { sentOf } from './drill-evidence.ts';
 import type { DrillRun, Fault, Injection } from './fault.ts';
 
@@ -11,14 +10,17 @@ import type { DrillRun, Fault, Injection } from './fault.ts';
  */
 export async function awaitRecovery(run: DrillRun, fault: Fault, injection: Injection): Promise<{ recoveredMs: number; restarted: string[] }> {
   const { context, db, writer } = run;
-  const consumer = findStackProcess('kafka-consumer')!;
   const restarted: string[] = [];
   await waitFor(
     async () => {
-      if ((await processPid(consumer, context)) === undefined) {
-        progress('the kafka-consumer exited meanwhile (see its log); starting it again, as a supervisor would');
-        restarted.push('kafka-consumer');
-        await ensureProcessRunning(consumer, context);
+      for (const consumer of run.topology.consumers) {
+        // The one the fault killed stays down until the fault restores it.
+        if (consumer.name === injection.killed || (await processPid(consumer, context)) !== undefined) continue;
+        progress(`${consumer.name} exited meanwhile (see its log); starting it again, as a supervisor would`);
+        restarted.push(consumer.name);
+        // Not waited for: the recovery itself (a registration SENT) says whether the flow is back, and
+        // asking Kafka for the groups' state while a node is down is what made it exit (README).
+        await launchProcess(consumer, context);
       }
       const after = writer.committed.filter((r) => r.at > injection.at);
       if (after.length === 0) return undefined;

@@ -6,8 +6,7 @@ import { eventHeaders } from '../../service/contract/headers.ts';
 import type { Db } from '../../service/db/database.ts';
 import { createKafka } from '../../service/kafka/client.ts';
 import { withAdmin } from '../../service/kafka/topics.ts';
-import { logFile, type StackContext } from '../stack/stack-process.ts';
-import { findStackProcess } from '../stack/stack-processes.ts';
+import { logFile, type StackContext, type StackProcess } from '../stack/stack-process.ts';
 import type { Committed } from './drill-writer.ts';
 
 /** The notification ids among `registrations` whose notification is SENT. */
@@ -35,18 +34,33 @@ export async function deadLetterDepth(config: Config): Promise<number> {
   );
 }
 
-export async function logSize(context: StackContext): Promise<number> {
-  return (await readFile(logFile(findStackProcess('kafka-consumer')!, context.paths)).catch(() => Buffer.alloc(0))).length;
+/** Where each kafka-consumer's log ends now: the sends after it are the drill's. */
+export async function logSizes(context: StackContext, consumers: readonly StackProcess[]): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  for (const consumer of consumers)
+    sizes.set(logFile(consumer, context.paths), (await readFile(logFile(consumer, context.paths)).catch(() => Buffer.alloc(0))).length);
+  return sizes;
 }
 
-/** The log sender writes one line per send, synchronously: counting them counts the sends. */
-export async function sendsSince(context: StackContext, offset: number): Promise<Map<string, number>> {
-  const text = (await readFile(logFile(findStackProcess('kafka-consumer')!, context.paths))).subarray(offset).toString('utf8');
+/** The log sender writes one line per send, synchronously: counting them, in every consumer's log, counts the sends. */
+export async function sendsSince(offsets: ReadonlyMap<string, number>): Promise<Map<string, number>> {
   const sends = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line.includes('"notification sent"')) continue;
-    const id = (JSON.parse(line) as { notification?: { eventId?: string } }).notification?.eventId;
-    if (id !== undefined) sends.set(id, (sends.get(id) ?? 0) + 1);
+  for (const [file, offset] of offsets) {
+    const text = (await readFile(file)).subarray(offset).toString('utf8');
+    for (const line of text.split('\n')) {
+      if (!line.includes('"notification sent"')) continue;
+      const id = (JSON.parse(line) as { notification?: { eventId?: string } }).notification?.eventId;
+      if (id !== undefined) sends.set(id, (sends.get(id) ?? 0) + 1);
+    }
   }
   return sends;
+}
+
+/** The longest commit -> SENT among these registrations (notification created in the registration's transaction, sent_at when SENT). */
+export async function longestCommitToSent(db: Db, registrations: readonly Committed[]): Promise<number | undefined> {
+  if (registrations.length === 0) return undefined;
+  const { rows } = await sql<{ ms: number | null }>`
+    select max(extract(epoch from (sent_at - created_at)) * 1000)::float8 as ms from notifications
+    where status = 'SENT' and id = any(${registrations.map((r) => r.notificationId)}::uuid[])`.execute(db);
+  return rows[0]?.ms ?? undefined;
 }

@@ -1,6 +1,7 @@
 import type { Config } from '../../service/config.ts';
 import type { Db } from '../../service/db/database.ts';
 import type { StackContext } from '../stack/stack-process.ts';
+import type { StackTopology, TopologyName } from '../stack/stack-topology.ts';
 import type { DrillWriter } from './drill-writer.ts';
 
 /** What every fault is given: the stack, a database handle of the drill's own, and the running writer. */
@@ -9,6 +10,8 @@ export interface DrillRun {
   context: StackContext;
   db: Db;
   writer: DrillWriter;
+  /** What `make up` started: the single processes, or the cluster's. */
+  topology: StackTopology;
 }
 
 /** What a fault did, for the report: when it struck (recovery is timed from there) and to what. */
@@ -16,6 +19,8 @@ export interface Injection {
   at: number;
   /** E.g. `pid 4242`. */
   target: string;
+  /** The stack process it killed: nobody restarts it until the fault's own restore. */
+  killed?: string;
 }
 
 /**
@@ -28,6 +33,13 @@ export interface Fault {
   readonly action: string;
   /** What its recovery time measures, for `--help` and the README. */
   readonly measures: string;
+  /** The topology it strikes (default single); a drill without --faults injects every fault of the running one. */
+  readonly topology?: TopologyName;
+  /**
+   * The flow must come back with the fault still in place (another node, worker or instance takes
+   * over): the recovery is timed first, and only then is the killed process started again.
+   */
+  readonly recoversUnrestored?: boolean;
   /** Throws an AppError naming why and what to do when the fault cannot be injected on this stack; called for every fault before the first is injected. */
   check?(run: Omit<DrillRun, 'writer'>): Promise<void>;
   inject(run: DrillRun): Promise<Injection>;
