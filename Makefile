@@ -116,7 +116,7 @@ logs: deps ## last lines of the Kafka and Connect logs (follow: node src/cli.ts 
 clean: deps ## down, then remove Kafka data, Connect offsets, logs and the replication slot
 	$(CLI) stack clean
 
-chaos: up ## fault drill on the running stack: registrations commit while the kafka-consumer, Connect and the broker are killed -9 and restarted; exit 1 on loss, a double effect or a dead letter
+chaos: up ## fault drill on the running stack: registrations commit while the kafka-consumer, Connect and the broker are killed -9 and restarted (CLUSTER=1: a node, the task's worker, a consumer); exit 1 on loss, a double effect or a dead letter
 	$(CLI) drill $(ARGS)
 
 migrate: deps ## apply the database migrations

@@ -78,6 +78,7 @@ export interface KafkaNodeSpec {
   /** Templates appended to debezium/server.properties (the cluster topology's overrides). */
   appended?: readonly string[];
   clusterId?: (paths: StackPaths) => Promise<string>;
+  startTimeoutMs?: number;
 }
 
 /** A KRaft node, broker and controller in one JVM: the single broker of `make up`, or one node of `make up CLUSTER=1`. */
@@ -109,7 +110,7 @@ export function kafkaNode(spec: KafkaNodeSpec): StackProcess {
     marker: ({ paths }) => spec.properties(paths),
     healthy: (context) => canConnect('127.0.0.1', spec.ports(context).broker),
     // Usually up in 3 s; a machine busy with other JVMs has been seen to need more than a minute.
-    startTimeoutMs: 180_000,
+    startTimeoutMs: spec.startTimeoutMs ?? 180_000,
     stopGraceMs: 30_000,
   };
 }

@@ -37,8 +37,13 @@ export const connectWorkerFault = killClusterMemberFault({
     if (process === undefined) throw new AppError('CONNECTOR_FAILED', `the task runs on ${workerId}, which is none of this stack's workers`);
     return { process, why: `runs task 0 of ${status.name} (worker ${workerId})` };
   },
+  // For the report only: a worker busy rebalancing may not answer, which fails nothing.
   async beforeRestart(run) {
-    const status = await connectorStatus(run);
-    progress(`task 0 of ${status.name} now ${status.tasks[0]?.state} on worker ${status.tasks[0]?.worker_id}`);
+    const status = await connectorStatus(run).catch(() => undefined);
+    progress(
+      status === undefined
+        ? 'no worker answered for the connector just now'
+        : `task 0 of ${status.name} now ${status.tasks[0]?.state} on worker ${status.tasks[0]?.worker_id}`,
+    );
   },
 });
