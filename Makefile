@@ -28,12 +28,21 @@ TEST_PROMETHEUS_PORT ?= 19090
 TEST_PURGE_INTERVAL ?= 0
 TEST_RATE_LIMIT_PER_MINUTE ?= 6000
 TEST_RATE_LIMIT_BURST ?= 1000
+# test/cluster starts `make up CLUSTER=1` of its own beside the test stack: three Kafka nodes, two
+# Connect workers, an api-server and two kafka-consumers, on these ports.
+TEST_CLUSTER_KAFKA_PORTS ?= 22601,22603,22605
+TEST_CLUSTER_CONTROLLER_PORTS ?= 22602,22604,22606
+TEST_CLUSTER_CONNECT_PORTS ?= 22607,22608
+TEST_CLUSTER_API_PORT ?= 22609
+TEST_CLUSTER_METRICS_PORTS ?= 22610,22611
 TEST_ENV = STACK_DIR=.stack/$(TEST_DATABASE) DATABASE_URL=$(TEST_DATABASE_URL) SLOT_NAME=$(TEST_DATABASE)_slot \
   KAFKA_BROKERS=127.0.0.1:$(TEST_KAFKA_PORT) KAFKA_CONTROLLER_PORT=$(TEST_CONTROLLER_PORT) \
   CONNECT_URL=http://127.0.0.1:$(TEST_CONNECT_PORT) PORT=$(TEST_API_PORT) METRICS_PORT=$(TEST_METRICS_PORT) \
   PROMETHEUS_PORT=$(TEST_PROMETHEUS_PORT) OTEL_EXPORTER_OTLP_ENDPOINT= \
   RATE_LIMIT_PER_MINUTE=$(TEST_RATE_LIMIT_PER_MINUTE) RATE_LIMIT_BURST=$(TEST_RATE_LIMIT_BURST) \
-  PURGE_INTERVAL=$(TEST_PURGE_INTERVAL)
+  PURGE_INTERVAL=$(TEST_PURGE_INTERVAL) TEST_CLUSTER_KAFKA_PORTS=$(TEST_CLUSTER_KAFKA_PORTS) \
+  TEST_CLUSTER_CONTROLLER_PORTS=$(TEST_CLUSTER_CONTROLLER_PORTS) TEST_CLUSTER_CONNECT_PORTS=$(TEST_CLUSTER_CONNECT_PORTS) \
+  TEST_CLUSTER_API_PORT=$(TEST_CLUSTER_API_PORT) TEST_CLUSTER_METRICS_PORTS=$(TEST_CLUSTER_METRICS_PORTS)
 
 .PHONY: help debs deps typecheck lint format unit test check-rules up observe down status logs clean migrate api-server kafka-consumer bench openapi chaos
 
@@ -89,8 +98,8 @@ check-rules: deps ## promtool: the alert rules are valid and pass their unit tes
 	promtool check rules observability/prometheus/alerts.yml
 	promtool test rules observability/prometheus/alerts.test.yml
 
-up: deps ## start PostgreSQL setup, Kafka, Connect + Debezium (detached, idempotent); state in .stack/ (OBSERVE=1: and Prometheus)
-	$(CLI) stack up $(if $(OBSERVE),--observe)
+up: deps ## start PostgreSQL setup, Kafka, Connect + Debezium (detached, idempotent); state in .stack/ (OBSERVE=1: and Prometheus; CLUSTER=1: 3 Kafka nodes, 2 Connect workers, 2 consumers)
+	$(CLI) stack up $(if $(OBSERVE),--observe) $(if $(CLUSTER),--cluster)
 
 observe: deps ## make up, plus a local Prometheus scraping both processes with the alert rules loaded
 	$(CLI) stack up --observe
@@ -107,7 +116,7 @@ logs: deps ## last lines of the Kafka and Connect logs (follow: node src/cli.ts 
 clean: deps ## down, then remove Kafka data, Connect offsets, logs and the replication slot
 	$(CLI) stack clean
 
-chaos: up ## fault drill on the running stack: registrations commit while the kafka-consumer, Connect and the broker are killed -9, PostgreSQL restarts in immediate mode (on a cluster of the stack's own) and a second kafka-consumer joins and leaves; exit 1 on loss, a double effect or a dead letter
+chaos: up ## fault drill on the running stack: registrations commit while the kafka-consumer, Connect and the broker are killed -9, PostgreSQL restarts in immediate mode (on a cluster of the stack's own) and a second kafka-consumer joins and leaves (CLUSTER=1: a node, the task's worker, a consumer); exit 1 on loss, a double effect or a dead letter
 	$(CLI) drill $(ARGS)
 
 migrate: deps ## apply the database migrations

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { drillTable } from '../tooling/drill/drill-table.ts';
 import type { Fault } from '../tooling/drill/fault.ts';
-import { drillFaultNames, drillFaults, findFault } from '../tooling/drill/fault-registry.ts';
+import { drillFaultNames, drillFaults, faultsOf, findFault } from '../tooling/drill/fault-registry.ts';
 import { runDrill } from '../tooling/drill/run-drill.ts';
 import { durationOption } from './outbox-command.ts';
 import { runAction } from './run-action.ts';
@@ -26,9 +26,14 @@ export function drillCommand(): Command {
       'fault drill against the running stack: registrations commit while each fault strikes and is restored; reports per fault the recovery time and the longest commit -> SENT; exits 1 on a lost or doubled effect or a dead letter',
     )
     .addOption(
-      new Option('--faults <list>', 'faults to inject, in order (each described below)')
-        .argParser(faultList)
-        .default([...drillFaults], drillFaultNames.join(',')),
+      new Option('--faults <list>', 'faults to inject, in order (each described below)').argParser(faultList).default(
+        undefined,
+        `those of the running topology: ${faultsOf('single')
+          .map((f) => f.name)
+          .join(',')}, or with make up CLUSTER=1 ${faultsOf('cluster')
+          .map((f) => f.name)
+          .join(',')}`,
+      ),
     )
     .option('--rate <per-second>', 'registrations attempted per second meanwhile', rateOption, 5)
     .option('--settle <duration>', 'how long to wait afterwards for every registration to be SENT', durationOption, 180_000)
@@ -37,7 +42,7 @@ export function drillCommand(): Command {
       `\nFaults, and what each one's recovery time measures:\n${drillFaults.map((f) => `  ${f.name.padEnd(16)}${f.action}; ${f.measures}`).join('\n')}\n`,
     )
     .action(
-      runAction(async (config, options: { faults: Fault[]; rate: number; settle: number }) => {
+      runAction(async (config, options: { faults?: Fault[]; rate: number; settle: number }) => {
         const report = await runDrill(config, { faults: options.faults, rate: options.rate, settleMs: options.settle });
         process.stdout.write(`${drillTable(report).join('\n')}\n`);
         return report.ok ? 0 : 1;

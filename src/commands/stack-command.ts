@@ -14,7 +14,13 @@ export function stackCommand(): Command {
     .command('up')
     .description('start whatever is not running (detached), create topics, register the connector; safe to repeat')
     .option('--observe', 'also start Prometheus (Debian package) scraping the api-server and the kafka-consumer, alert rules loaded')
-    .action(runAction(async (config, options: { observe?: boolean }) => void (await stackUp(config, [], { observe: options.observe === true }))));
+    .option('--cluster', 'three KRaft nodes, two Connect workers and two kafka-consumers, topics replicated three times (make up CLUSTER=1)')
+    .action(
+      runAction(
+        async (config, options: { observe?: boolean; cluster?: boolean }) =>
+          void (await stackUp(config, [], { observe: options.observe === true, cluster: options.cluster === true })),
+      ),
+    );
   command
     .command('down')
     .description('stop the processes this stack started (SIGTERM, then SIGKILL); keeps data')

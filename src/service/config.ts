@@ -9,6 +9,8 @@ const nonNegativeInt = z.coerce.number().int().nonnegative();
 const proxyHops = z.preprocess((value) => (value === 'true' ? 1 : value === 'false' ? 0 : value), z.coerce.number().int().min(0).max(10));
 // Kept as written (`7d`), so the configuration reference and `cli config` show what the operator set.
 const duration = z.string().refine((text) => parseDuration(text) !== undefined, durationHint);
+// Two ports, comma-separated: the extra nodes of the local cluster topology.
+const portPair = z.string().regex(/^\d{1,5},\d{1,5}$/, 'two ports, comma-separated (e.g. 9094,9096)');
 const topicName = z.string().regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: letters, digits, ".", "_" or "-"');
 
 /**
@@ -54,6 +56,12 @@ export const configSchema = z.object({
   // The local stack's KRaft controller; clients never use it.
   KAFKA_CONTROLLER_PORT: port.default(9093),
   KAFKA_CLIENT_ID: z.string().min(1).default('outbox-demo'),
+  // `make up CLUSTER=1`: node 1 listens where the single broker does (KAFKA_BROKERS, KAFKA_CONTROLLER_PORT); these are nodes 2 and 3.
+  CLUSTER_KAFKA_PORTS: portPair.default('9094,9096'),
+  CLUSTER_CONTROLLER_PORTS: portPair.default('9095,9097'),
+  // The cluster's second Connect worker's REST port (the first is CONNECT_URL's) and its second kafka-consumer's metrics port.
+  CLUSTER_CONNECT_PORT: port.default(8084),
+  CLUSTER_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).default(9465),
   CONNECT_URL: z.url().default('http://127.0.0.1:8083'),
   // Slot names are unique per PostgreSQL server, not per database: a second stack on the same server needs its own.
   SLOT_NAME: z

@@ -8,6 +8,8 @@ import { parse } from 'yaml';
 import { connectorConfigFile, databaseSettings } from '../../src/service/cdc/connector-config.ts';
 import { configSchema } from '../../src/service/config.ts';
 import { repoRoot } from '../../src/service/project-paths.ts';
+import { clusterOverrides } from '../../src/tooling/stack/cluster-processes.ts';
+import { parseProperties } from '../../src/tooling/stack/infrastructure-processes.ts';
 import { alertRulesFile, prometheusConfigFile, scrapeJobs } from '../../src/tooling/stack/prometheus-config.ts';
 
 // Docker cannot run here, so the compose file is checked against the sources of truth it must
@@ -20,16 +22,19 @@ interface Service {
   volumes?: string[];
   ports?: string[];
   network_mode?: string;
+  profiles?: string[];
 }
 
-const compose = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8')) as { services: Record<string, Service> };
+// merge: compose resolves the `<<` keys the cluster profile's nodes share.
+const compose = parse(readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
 const services = compose.services;
 const defaults = configSchema.parse({});
 const pom = readFileSync(path.join(repoRoot, 'debezium', 'pom.xml'), 'utf8');
 const pomVersion = (name: string) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(pom)?.[1];
 
 test('has postgres with logical WAL, Kafka, Debezium Connect, Kafka UI on 8090, an init service, Prometheus, Grafana and Jaeger', () => {
-  assert.deepEqual(Object.keys(services).sort(), ['connect', 'grafana', 'init', 'jaeger', 'kafka', 'kafka-ui', 'postgres', 'prometheus']);
+  const single = Object.entries(services).filter(([, service]) => service.profiles === undefined);
+  assert.deepEqual(single.map(([name]) => name).sort(), ['connect', 'grafana', 'init', 'jaeger', 'kafka', 'kafka-ui', 'postgres', 'prometheus']);
   assert.ok([services.postgres?.command].flat().join(' ').includes('wal_level=logical'));
   assert.ok(services['kafka-ui']?.ports?.some((port) => port.includes(':8090:')));
   assert.match(services['kafka-ui']?.image ?? '', /kafbat\/kafka-ui/);
@@ -142,4 +147,41 @@ test('Jaeger takes OTLP/HTTP on 4318, the endpoint the README gives the processe
   assert.ok(services.jaeger?.ports?.some((port) => port.endsWith(':16686')));
   const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
   assert.match(readme, /OTEL_EXPORTER_OTLP_ENDPOINT=http:\/\/127\.0\.0\.1:4318/);
+});
+
+// The cluster profile against debezium/cluster/*.properties, which `make up CLUSTER=1` appends:
+// every setting there appears on every node and worker under the image's variable name.
+const overrides = (file: string) => parseProperties(readFileSync(path.join(repoRoot, 'debezium', file), 'utf8'));
+const kafkaVariable = (key: string) => `KAFKA_${key.toUpperCase().replaceAll('.', '_')}`;
+const clusterNodes = ['kafka-1', 'kafka-2', 'kafka-3'].map((name) => services[name]);
+const clusterWorkers = ['connect-1', 'connect-2'].map((name) => services[name]);
+
+test('the cluster profile: three KRaft nodes with the settings of debezium/cluster/server.properties', () => {
+  const server = overrides(clusterOverrides.server);
+  const placeholders = new Set(['node.id', 'controller.quorum.voters']);
+  for (const [index, node] of clusterNodes.entries()) {
+    assert.deepEqual(node?.profiles, ['cluster']);
+    const environment = node?.environment ?? {};
+    assert.equal(String(environment.KAFKA_NODE_ID), String(index + 1));
+    assert.equal(environment.KAFKA_PROCESS_ROLES, 'broker,controller');
+    assert.equal(environment.KAFKA_CONTROLLER_QUORUM_VOTERS, '1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093');
+    for (const [key, value] of server) if (!placeholders.has(key)) assert.equal(String(environment[kafkaVariable(key)]), value, `${key} on kafka-${index + 1}`);
+  }
+  assert.equal(new Set(clusterNodes.map((node) => node?.environment?.CLUSTER_ID)).size, 1, 'one cluster id');
+});
+
+test('the cluster profile: two Connect workers in one group with the settings of debezium/cluster/connect-distributed.properties', () => {
+  const worker = overrides(clusterOverrides.worker);
+  const variable = (key: string) =>
+    key.endsWith('.storage.replication.factor') ? key.toUpperCase().replaceAll('.', '_') : `CONNECT_${key.toUpperCase().replaceAll('.', '_')}`;
+  for (const service of clusterWorkers) {
+    assert.deepEqual(service?.profiles, ['cluster']);
+    const environment = service?.environment ?? {};
+    assert.equal(environment.GROUP_ID, services.connect?.environment?.GROUP_ID);
+    assert.equal(String(environment.BOOTSTRAP_SERVERS).split(',').length, 3);
+    for (const [key, value] of worker) assert.equal(String(environment[variable(key)]), value, key);
+  }
+  const init = services['init-cluster'];
+  assert.equal(Number(init?.environment?.REPLICATION_FACTOR), 3);
+  assert.match([init?.command].flat().join('\n'), /--replication-factor "\$\$REPLICATION_FACTOR"/);
 });

@@ -28,7 +28,14 @@ export interface PacedWritesResult {
  * Starts write i at its due time whether or not earlier writes finished (open loop, see
  * rate-schedule.ts), and stamps each with the commit clock the moment its COMMIT returns.
  */
-export async function runPacedWrites({ count, ratePerSecond, write, maxInFlight = 256, onProgress, stopAfterMs }: PacedWritesOptions): Promise<PacedWritesResult> {
+export async function runPacedWrites({
+  count,
+  ratePerSecond,
+  write,
+  maxInFlight = 256,
+  onProgress,
+  stopAfterMs,
+}: PacedWritesOptions): Promise<PacedWritesResult> {
   const commits = new Map<string, number>();
   const ids: string[] = [];
   let failures = 0;

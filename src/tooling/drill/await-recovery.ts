@@ -1,24 +1,26 @@
 import { waitFor } from '../../service/wait-for.ts';
-import { ensureProcessRunning, processPid } from '../stack/process-lifecycle.ts';
+import { launchProcess, processPid } from '../stack/process-lifecycle.ts';
 import { progress } from '../stack/progress.ts';
-import { findStackProcess } from '../stack/stack-processes.ts';
 import { sentTimes } from './drill-evidence.ts';
-import type { DrillRun, Fault } from './fault.ts';
+import type { DrillRun, Fault, Injection } from './fault.ts';
 
 /**
  * Recovered: a registration committed after `from` has taken effect. Meanwhile the drill acts as the
- * supervisor the README asks for: a kafka-consumer that exited is started again, and said so.
+ * supervisor the README asks for: a kafka-consumer that exited is started again, and said so, except
+ * the one the fault itself killed (`injection.killed`), which stays down until the fault restores it.
  */
-export async function awaitRecovery(run: DrillRun, fault: Fault, from: number): Promise<{ recoveredAt: number; restarted: string[] }> {
+export async function awaitRecovery(run: DrillRun, fault: Fault, injection: Injection, from: number): Promise<{ recoveredAt: number; restarted: string[] }> {
   const { context, db, writer } = run;
-  const consumer = findStackProcess('kafka-consumer')!;
   const restarted: string[] = [];
   await waitFor(
     async () => {
-      if ((await processPid(consumer, context)) === undefined) {
-        progress('the kafka-consumer exited meanwhile (see its log); starting it again, as a supervisor would');
-        restarted.push('kafka-consumer');
-        await ensureProcessRunning(consumer, context);
+      for (const consumer of run.topology.consumers) {
+        if (consumer.name === injection.killed || (await processPid(consumer, context)) !== undefined) continue;
+        progress(`${consumer.name} exited meanwhile (see its log); starting it again, as a supervisor would`);
+        restarted.push(consumer.name);
+        // Not waited for: the recovery itself (a registration SENT) says whether the flow is back, and
+        // asking Kafka for the groups' state while a node is down is what made it exit (README).
+        await launchProcess(consumer, context);
       }
       const after = writer.committed.find((r) => r.at > from);
       if (after === undefined) return undefined;

@@ -6,8 +6,7 @@ import { eventHeaders } from '../../service/contract/headers.ts';
 import type { Db } from '../../service/db/database.ts';
 import { createKafka } from '../../service/kafka/client.ts';
 import { withAdmin } from '../../service/kafka/topics.ts';
-import { logFile, type StackContext } from '../stack/stack-process.ts';
-import { findStackProcess } from '../stack/stack-processes.ts';
+import { logFile, type StackContext, type StackProcess } from '../stack/stack-process.ts';
 import type { Committed } from './drill-writer.ts';
 
 /** Among `registrations`, notification id -> when it became SENT (ms since the epoch), for those SENT. */
@@ -50,9 +49,14 @@ export interface SenderLog {
   offset: number;
 }
 
-export async function stackConsumerLog(context: StackContext): Promise<SenderLog> {
-  const path = logFile(findStackProcess('kafka-consumer')!, context.paths);
-  return { path, offset: (await readFile(path).catch(() => Buffer.alloc(0))).length };
+/** Where each of these kafka-consumers' logs ends now: the sends after it are the drill's. */
+export async function consumerLogs(context: StackContext, consumers: readonly StackProcess[]): Promise<SenderLog[]> {
+  return Promise.all(
+    consumers.map(async (consumer) => {
+      const path = logFile(consumer, context.paths);
+      return { path, offset: (await readFile(path).catch(() => Buffer.alloc(0))).length };
+    }),
+  );
 }
 
 /** The log sender writes one line per send, synchronously: counting them, across every sender's log, counts the sends. */

@@ -1,6 +1,7 @@
 import type { Config } from '../../service/config.ts';
 import type { Db } from '../../service/db/database.ts';
 import type { StackContext } from '../stack/stack-process.ts';
+import type { StackTopology, TopologyName } from '../stack/stack-topology.ts';
 import type { SenderLog } from './drill-evidence.ts';
 import type { DrillWriter } from './drill-writer.ts';
 
@@ -12,6 +13,8 @@ export interface DrillRun {
   writer: DrillWriter;
   /** Logs whose "notification sent" lines count as sends; a fault that starts a sender of its own adds its log. */
   senderLogs: SenderLog[];
+  /** What `make up` started: the single processes, or the cluster's. */
+  topology: StackTopology;
 }
 
 /** What a fault did, for the report: when it struck and to what. */
@@ -19,6 +22,8 @@ export interface Injection {
   at: number;
   /** E.g. `pid 4242`. */
   target: string;
+  /** The stack process it killed: nobody restarts it until the fault's own restore. */
+  killed?: string;
 }
 
 /** What `restore` says back: recovery is timed from `recoveryFrom` (default: the injection), `note` goes to the report. */
@@ -37,6 +42,13 @@ export interface Fault {
   readonly action: string;
   /** What its recovery time measures, for `--help` and the README. */
   readonly measures: string;
+  /** The topology it strikes (default single); a drill without --faults injects every fault of the running one. */
+  readonly topology?: TopologyName;
+  /**
+   * The flow must come back with the fault still in place (another node, worker or instance takes
+   * over): the recovery is timed first, and only then is the killed process started again.
+   */
+  readonly recoversUnrestored?: boolean;
   /** Throws an AppError naming why and what to do when the fault cannot be injected on this stack; called for every fault before the first is injected. */
   check?(run: Omit<DrillRun, 'writer' | 'senderLogs'>): Promise<void>;
   inject(run: DrillRun): Promise<Injection>;

@@ -5,16 +5,19 @@ import { waitFor } from '../../service/wait-for.ts';
 import { stackPaths } from '../stack/paths.ts';
 import { progress } from '../stack/progress.ts';
 import type { StackContext } from '../stack/stack-process.ts';
+import { recordedTopology, topologyProcesses } from '../stack/stack-topology.ts';
 import { awaitRecovery } from './await-recovery.ts';
-import { countIds, deadLetterDepth, inboxRows, sendsSince, sentTimes, stackConsumerLog } from './drill-evidence.ts';
+import { consumerLogs, countIds, deadLetterDepth, inboxRows, sendsSince, sentTimes } from './drill-evidence.ts';
 import { type DrillVerdict, judgeDrill } from './drill-verdict.ts';
 import { type Committed, startWriter } from './drill-writer.ts';
 import type { DrillRun, Fault } from './fault.ts';
 import { type FaultLatency, faultLatency } from './fault-latency.ts';
+import { faultsOf } from './fault-registry.ts';
 import { assertRunning } from './faults/kill-process.ts';
 
 export interface DrillOptions {
-  faults: readonly Fault[];
+  /** Unset: every fault of the topology `make up` started. */
+  faults?: readonly Fault[];
   /** Registrations attempted per second while the faults happen. */
   rate: number;
   /** How long to wait, after the last fault, for every registration to be SENT. */
@@ -62,29 +65,36 @@ interface Struck {
  * registration committed after it is SENT is its recovery time. Then it waits for every committed
  * registration and judges: none lost, none sent twice, no dead letter.
  */
-export async function runDrill(config: Config, { faults, rate, settleMs }: DrillOptions): Promise<DrillReport> {
-  const context: StackContext = { config, paths: stackPaths(config) };
+export async function runDrill(userConfig: Config, { faults: chosen, rate, settleMs }: DrillOptions): Promise<DrillReport> {
+  const paths = stackPaths(userConfig);
+  const topology = await recordedTopology(paths);
+  const config = topology.clientConfig(userConfig);
+  const context: StackContext = { config, paths };
+  const faults = chosen ?? faultsOf(topology.name);
   const db = createDatabase({ url: config.DATABASE_URL, poolMax: 4, applicationName: 'drill' });
   const readers: Record<string, TopicReader> = {};
   try {
     // The stack's own processes first, then whatever each fault needs, before anything is touched:
     // a fault that cannot run on this stack stops the drill here, saying why, rather than being skipped.
-    for (const name of ['kafka', 'connect', 'kafka-consumer']) await assertRunning(name, context);
-    for (const fault of faults) await fault.check?.({ config, context, db });
+    for (const process of topologyProcesses(topology)) if (process.optional !== true) await assertRunning(process.name, context);
+    for (const fault of faults) await fault.check?.({ config, context, db, topology });
     for (const topic of [config.CDC_TOPIC, config.USER_REGISTRATION_TOPIC])
       readers[topic] = await openTopicReader({ brokers: config.KAFKA_BROKERS, topic, from: 'end' });
     const dlqBefore = await deadLetterDepth(config);
+    const senderLogs = await consumerLogs(context, topology.consumers);
     const writer = startWriter(db, rate);
-    const run: DrillRun = { config, context, db, writer, senderLogs: [await stackConsumerLog(context)] };
+    const run: DrillRun = { config, context, db, writer, senderLogs, topology };
     const struck: Struck[] = [];
     try {
       await writer.waitCommitted(3);
       for (const fault of faults) {
         const injection = await fault.inject(run);
-        const restored = await fault.restore(run, injection);
+        // A fault the flow must survive with the member still down is timed first, restored after.
+        const restored = fault.recoversUnrestored === true ? undefined : await fault.restore(run, injection);
         const recoveryFrom = restored?.recoveryFrom ?? injection.at;
-        const { recoveredAt, restarted } = await awaitRecovery(run, fault, recoveryFrom);
-        struck.push({ fault, target: injection.target, note: restored?.note, struckAt: injection.at, recoveryFrom, recoveredAt, restarted });
+        const { recoveredAt, restarted } = await awaitRecovery(run, fault, injection, recoveryFrom);
+        const note = fault.recoversUnrestored === true ? (await fault.restore(run, injection))?.note : restored?.note;
+        struck.push({ fault, target: injection.target, note, struckAt: injection.at, recoveryFrom, recoveredAt, restarted });
       }
     } finally {
       await writer.stop();

@@ -10,9 +10,12 @@ import type { StackContext, StackProcess } from './stack-process.ts';
 
 const cli = path.join(repoRoot, 'src', 'cli.ts');
 
-/** The project's own processes, on the Node that runs this one (Node 24 from node_modules). */
-function cliLaunch(command: string) {
-  return () => ({ command: process.execPath, args: [cli, command], cwd: repoRoot });
+/**
+ * The project's own processes, on the Node that runs this one (Node 24 from node_modules). `env`
+ * adds to the inherited environment: what differs for one instance of a topology (its brokers, its port).
+ */
+export function cliLaunch(command: string, env?: (context: StackContext) => Record<string, string>) {
+  return (context: StackContext) => ({ command: process.execPath, args: [cli, command], cwd: repoRoot, env: env?.(context) });
 }
 
 export const apiServerProcess: StackProcess = {

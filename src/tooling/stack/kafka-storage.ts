@@ -11,7 +11,14 @@ const execFileAsync = promisify(execFile);
  * KRaft refuses to start on an unformatted log directory. Formatting happens once: a second
  * format would give the broker a new cluster id, and Connect's topics would no longer match.
  */
-export async function formatKafkaStorageOnce(options: { java: string; classpath: string; dataDir: string; serverProperties: string }): Promise<boolean> {
+export async function formatKafkaStorageOnce(options: {
+  java: string;
+  classpath: string;
+  dataDir: string;
+  serverProperties: string;
+  /** Every node of one cluster is formatted with the same id; a single node makes up its own. */
+  clusterId?: string;
+}): Promise<boolean> {
   const { java, classpath, dataDir, serverProperties } = options;
   const formatted = await access(path.join(dataDir, 'meta.properties')).then(
     () => true,
@@ -20,8 +27,9 @@ export async function formatKafkaStorageOnce(options: { java: string; classpath:
   if (formatted) return false;
   progress(`formatting Kafka storage in ${dataDir} (first run)`);
   try {
-    const { stdout } = await execFileAsync(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'random-uuid']);
-    const clusterId = stdout.trim().split('\n').pop() ?? '';
+    const clusterId =
+      options.clusterId ?? (await execFileAsync(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'random-uuid'])).stdout.trim().split('\n').pop();
+    if (clusterId === undefined) throw new Error('kafka.tools.StorageTool random-uuid printed nothing');
     await execFileAsync(java, ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', serverProperties]);
     return true;
   } catch (error) {

@@ -15,21 +15,45 @@ export function processPid(process: StackProcess, context: StackContext): Promis
  * Returns true when this call started it (so `stack with` knows what to stop afterwards).
  */
 export async function ensureProcessRunning(process: StackProcess, context: StackContext): Promise<boolean> {
-  const log = logFile(process, context.paths);
-  let pid = await processPid(process, context);
-  const alreadyRunning = pid !== undefined;
-  if (alreadyRunning) {
-    if (await process.healthy(context)) {
+  return (await ensureProcessesRunning([process], context)).length > 0;
+}
+
+/**
+ * Starts every process that is not running, and only then waits for each: the nodes of a KRaft
+ * quorum answer only once most of them run, so waiting for the first before starting the second
+ * would wait forever. Returns the names of those this call started.
+ */
+export async function ensureProcessesRunning(processes: readonly StackProcess[], context: StackContext): Promise<string[]> {
+  const toStart: StackProcess[] = [];
+  const waiting: StackProcess[] = [];
+  for (const process of processes) {
+    const pid = await processPid(process, context);
+    if (pid === undefined) {
+      await assertPortsFree(process, context);
+      toStart.push(process);
+    } else if (await process.healthy(context)) {
       progress(`${process.name} already running (pid ${pid})`);
-      return false;
-    }
-    progress(`${process.name} is running (pid ${pid}) but not answering yet; waiting`);
-  } else {
-    await assertPortsFree(process, context);
-    await process.prepare?.(context);
-    pid = await startDetached(process.launch(context), pidFile(process, context.paths), log);
-    progress(`started ${process.name} (pid ${pid}, log ${displayPath(log)}); waiting until it answers`);
+      continue;
+    } else progress(`${process.name} is running (pid ${pid}) but not answering yet; waiting`);
+    waiting.push(process);
   }
+  // Formatting a node's storage starts a JVM of its own: the nodes' formats overlap.
+  await Promise.all(toStart.map((process) => process.prepare?.(context)));
+  for (const process of toStart) await launchProcess(process, context);
+  for (const process of waiting) await awaitHealthy(process, context);
+  return toStart.map((process) => process.name);
+}
+
+/** Starts a process that is not running, without waiting for it to answer (a caller that waits for something else). */
+export async function launchProcess(process: StackProcess, context: StackContext): Promise<number> {
+  const log = logFile(process, context.paths);
+  const pid = await startDetached(process.launch(context), pidFile(process, context.paths), log);
+  progress(`started ${process.name} (pid ${pid}, log ${displayPath(log)}); waiting until it answers`);
+  return pid;
+}
+
+async function awaitHealthy(process: StackProcess, context: StackContext): Promise<void> {
+  const log = logFile(process, context.paths);
   const started = Date.now();
   await waitFor(() => process.healthy(context), {
     what: `${process.name} answering`,
@@ -42,7 +66,6 @@ export async function ensureProcessRunning(process: StackProcess, context: Stack
     hint: `see ${displayPath(log)}`,
   });
   progress(`${process.name} is up after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return !alreadyRunning;
 }
 
 export async function stopStackProcess(process: StackProcess, context: StackContext): Promise<StopResult | undefined> {

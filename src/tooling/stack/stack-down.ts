@@ -6,13 +6,16 @@ import { displayPath, stackPaths } from './paths.ts';
 import { stopStackProcess } from './process-lifecycle.ts';
 import { progress } from './progress.ts';
 import type { StackContext } from './stack-process.ts';
-import { stackProcesses } from './stack-processes.ts';
+import { stopGroups } from './stack-topology.ts';
 
-/** Stops processes in reverse start order (Connect before the broker it writes to). */
+/**
+ * Stops processes in reverse start order (Connect before the broker it writes to), whichever
+ * topology started them; the processes of one group (the cluster's Kafka nodes) stop together.
+ */
 export async function stackDown(config: Config, only?: readonly string[]): Promise<void> {
   const context: StackContext = { config, paths: stackPaths(config) };
-  for (const process of [...stackProcesses].reverse()) {
-    if (only === undefined || only.includes(process.name)) await stopStackProcess(process, context);
+  for (const group of stopGroups()) {
+    await Promise.all(group.filter((process) => only === undefined || only.includes(process.name)).map((process) => stopStackProcess(process, context)));
   }
 }
 

@@ -5,12 +5,13 @@ import { AppError } from '../../service/errors.ts';
 import { stackPaths } from './paths.ts';
 import { unknownProcess } from './process-lifecycle.ts';
 import { logFile } from './stack-process.ts';
-import { findStackProcess, stackProcesses } from './stack-processes.ts';
+import { everyStackProcess, findStackProcess } from './stack-processes.ts';
 
 /** Tails the logs of the named processes (all by default); with follow, until interrupted. */
 export async function stackLogs(config: Config, { names, lines, follow }: { names: string[]; lines: number; follow: boolean }): Promise<number> {
   const paths = stackPaths(config);
-  const chosen = names.length === 0 ? [...stackProcesses] : names.map((name) => findStackProcess(name) ?? Promise.reject(unknownProcess(name, stackProcesses)));
+  const chosen =
+    names.length === 0 ? [...everyStackProcess] : names.map((name) => findStackProcess(name) ?? Promise.reject(unknownProcess(name, everyStackProcess)));
   const files: string[] = [];
   for (const process of await Promise.all(chosen)) {
     const file = logFile(process, paths);

@@ -6,14 +6,17 @@ import type { Config } from '../../service/config.ts';
 import { displayPath, stackPaths } from './paths.ts';
 import { processPid } from './process-lifecycle.ts';
 import { logFile, type StackContext } from './stack-process.ts';
-import { stackProcesses } from './stack-processes.ts';
+import { recordedTopology, topologyProcesses } from './stack-topology.ts';
 
-/** Lines describing every process, the connector and its slot; false when anything is down. */
-export async function stackStatus(config: Config): Promise<{ lines: string[]; healthy: boolean }> {
-  const context: StackContext = { config, paths: stackPaths(config) };
-  const lines: string[] = [];
+/** Lines describing every process of the topology `make up` started, the connector and its slot; false when anything is down. */
+export async function stackStatus(userConfig: Config): Promise<{ lines: string[]; healthy: boolean }> {
+  const paths = stackPaths(userConfig);
+  const topology = await recordedTopology(paths);
+  const config = topology.clientConfig(userConfig);
+  const context: StackContext = { config, paths };
+  const lines: string[] = topology.name === 'single' ? [] : [`topology  ${topology.name} (make up CLUSTER=1)`];
   let healthy = true;
-  for (const process of stackProcesses) {
+  for (const process of topologyProcesses(topology)) {
     const pid = await processPid(process, context);
     const answering = pid !== undefined && (await process.healthy(context));
     // An optional process (Prometheus) that was not asked for is not a problem.
@@ -23,19 +26,9 @@ export async function stackStatus(config: Config): Promise<{ lines: string[]; he
     lines.push(`${process.name.padEnd(14)} ${state.padEnd(22)} ${process.describe(context)}; log ${displayPath(logFile(process, context.paths))}`);
   }
   const connector = await loadConnectorConfig(config);
-  try {
-    const status = await createConnectClient(config.CONNECT_URL, { timeoutMs: 3_000 }).getStatus(connector.name);
-    if (status === undefined) {
-      healthy = false;
-      lines.push(`connector ${connector.name} not registered (make up, or cli connector register)`);
-    } else {
-      const reason = failureReason(status);
-      healthy &&= reason === undefined;
-      lines.push(`${describeStatus(status)}${reason === undefined ? '' : `: ${reason}`}`);
-    }
-  } catch {
-    lines.push(`connector ${connector.name}: Kafka Connect not reachable at ${config.CONNECT_URL}`);
-  }
+  const connectLine = await connectorLine(topology.connectUrls(config), connector.name);
+  healthy &&= connectLine.healthy;
+  lines.push(connectLine.line);
   const slotName = config.SLOT_NAME;
   try {
     const slot = await slotStatus(config.DATABASE_URL, slotName);
@@ -48,4 +41,19 @@ export async function stackStatus(config: Config): Promise<{ lines: string[]; he
     lines.push(`slot      ${slotName}: PostgreSQL not reachable`);
   }
   return { lines, healthy };
+}
+
+/** The connector's state as the first Connect worker that answers reports it (in a cluster, any worker answers for the group). */
+async function connectorLine(urls: readonly string[], name: string): Promise<{ line: string; healthy: boolean }> {
+  for (const url of urls) {
+    try {
+      const status = await createConnectClient(url, { timeoutMs: 3_000 }).getStatus(name);
+      if (status === undefined) return { line: `connector ${name} not registered (make up, or cli connector register)`, healthy: false };
+      const reason = failureReason(status);
+      return { line: `${describeStatus(status)}${reason === undefined ? '' : `: ${reason}`}`, healthy: reason === undefined };
+    } catch {
+      // The next worker may answer.
+    }
+  }
+  return { line: `connector ${name}: Kafka Connect not reachable at ${urls.join(' or ')}`, healthy: true };
 }
