@@ -39,7 +39,7 @@ export function drillCommand(): Command {
     .option('--settle <duration>', 'how long to wait afterwards for every registration to be SENT', durationOption, 180_000)
     .addHelpText(
       'after',
-      `\nFaults, and what each one's recovery time measures:\n${drillFaults.map((f) => `  ${f.name.padEnd(16)}${f.action}; ${f.measures}`).join('\n')}\n`,
+      `\nFaults, and what each one's recovery time measures:\n${drillFaults.map((f) => `  ${f.name.padEnd(18)}${f.action}; ${f.measures}`).join('\n')}\n`,
     )
     .action(
       runAction(async (config, options: { faults?: Fault[]; rate: number; settle: number }) => {
