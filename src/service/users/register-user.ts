@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { Db } from '../db/database.ts';
+import { executeAsOneStatement } from '../db/one-statement.ts';
 import { AppError, isAppError } from '../errors.ts';
-import { insertWelcomeNotification } from '../notifications/welcome-notification.ts';
+import { welcomeNotificationInsert } from '../notifications/welcome-notification.ts';
 import { continueOrStartTrace } from '../outbox/trace-context.ts';
-import { writeOutboxEvent } from '../outbox/write-outbox-event.ts';
+import { outboxEventInsert } from '../outbox/write-outbox-event.ts';
 import { activeTraceparent, tracer } from '../tracing/tracer.ts';
 import { emailTaken } from './email-taken.ts';
-import { insertUser } from './user-repository.ts';
+import { userInsert } from './user-repository.ts';
 
 export interface RegisterUserInput {
   email: string;
@@ -33,7 +34,7 @@ export interface RegisterUserDeps {
 /**
  * The write side of the outbox pattern: the user, its pending welcome notification and the
  * UserRegistered event commit in ONE transaction, or none of them does. Nothing here talks to
- * Kafka; Debezium relays the outbox row from the WAL.
+ * Kafka; Debezium relays the outbox row from the WAL. The three inserts go as one statement.
  *
  * The transaction is a span of its own, and the outbox row stores ITS context: the router continues
  * the trace from there, so the relay hangs under the transaction that wrote the event.
@@ -48,14 +49,19 @@ export async function registerUser({ db, hashPassword, now = () => new Date() }:
     const eventId = await tracer.startActiveSpan('registration transaction', { attributes: { 'db.system.name': 'postgresql' } }, async (span) => {
       try {
         return await db.transaction().execute(async (trx) => {
-          await insertUser(trx, { id, email: input.email, password_hash: passwordHash, created_at: createdAt, updated_at: createdAt });
-          await insertWelcomeNotification(trx, { id: notificationId, userId: id, email: input.email, createdAt });
-          return writeOutboxEvent(trx, {
+          const event = outboxEventInsert(trx, {
             type: 'UserRegistered',
             aggregateId: id,
             payload: { userId: id, email: input.email, notificationId, registeredAt: createdAt.toISOString() },
             traceparent: activeTraceparent() ?? continueOrStartTrace(input.traceparent),
           });
+          // One round trip for the three rows: the outbox insert then costs little more than its own row.
+          await executeAsOneStatement(trx, [
+            userInsert(trx, { id, email: input.email, password_hash: passwordHash, created_at: createdAt, updated_at: createdAt }),
+            welcomeNotificationInsert(trx, { id: notificationId, userId: id, email: input.email, createdAt }),
+            event.insert,
+          ]);
+          return event.id;
         });
       } catch (error) {
         span.setStatus({ code: SpanStatusCode.ERROR, message: isAppError(error) ? error.code : 'INTERNAL' });

@@ -1,9 +1,10 @@
-import type { Transaction } from 'kysely';
+import type { InsertQueryBuilder, InsertResult, Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database, NewUser, NotificationStatus } from '../db/tables.ts';
 
-export async function insertUser(trx: Transaction<Database>, user: NewUser): Promise<void> {
-  await trx.insertInto('users').values(user).execute();
+/** The user insert, not yet run: the registration composes it with the rows that go with it. */
+export function userInsert(trx: Transaction<Database>, user: NewUser): InsertQueryBuilder<Database, 'users', InsertResult> {
+  return trx.insertInto('users').values(user);
 }
 
 export interface UserView {

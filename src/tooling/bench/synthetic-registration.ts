@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Transaction } from 'kysely';
+import type { Compilable, Insertable, Transaction } from 'kysely';
 import { eventCatalog, type UserRegisteredPayload } from '../../service/contract/events.ts';
+import { executeAsOneStatement } from '../../service/db/one-statement.ts';
 import type { Database, NewNotification, NewUser, OutboxEventTable } from '../../service/db/tables.ts';
-import { insertWelcomeNotification, welcomeMessage } from '../../service/notifications/welcome-notification.ts';
-import { writeOutboxEvent } from '../../service/outbox/write-outbox-event.ts';
-import { insertUser } from '../../service/users/user-repository.ts';
+import { welcomeMessage, welcomeNotificationInsert } from '../../service/notifications/welcome-notification.ts';
+import { outboxEventInsert } from '../../service/outbox/write-outbox-event.ts';
+import { userInsert } from '../../service/users/user-repository.ts';
 
 /**
  * Everything one registration writes, without HTTP or password hashing: the bench measures the
@@ -34,13 +35,26 @@ export function registrationPayload(registration: SyntheticRegistration): UserRe
   };
 }
 
-/** The registration transaction's statements, through the same repository functions register-user.ts uses. */
-export async function writeRegistration(trx: Transaction<Database>, registration: SyntheticRegistration, { withOutbox = true } = {}): Promise<void> {
+/**
+ * The registration transaction's statement, composed as register-user.ts composes it from the same
+ * builders; `extra` takes the place of the outbox insert (the write-overhead bench's unpublished table).
+ */
+export async function writeRegistration(
+  trx: Transaction<Database>,
+  registration: SyntheticRegistration,
+  { withOutbox = true, extra }: { withOutbox?: boolean; extra?: Compilable } = {},
+): Promise<void> {
   const { userId, notificationId, email, createdAt } = registration;
-  await insertUser(trx, { id: userId, email, password_hash: benchPasswordHash, created_at: createdAt, updated_at: createdAt });
-  await insertWelcomeNotification(trx, { id: notificationId, userId, email, createdAt });
+  const rows: [Compilable, ...Compilable[]] = [
+    userInsert(trx, { id: userId, email, password_hash: benchPasswordHash, created_at: createdAt, updated_at: createdAt }),
+    welcomeNotificationInsert(trx, { id: notificationId, userId, email, createdAt }),
+  ];
   if (withOutbox)
-    await writeOutboxEvent(trx, { type: 'UserRegistered', id: registration.eventId, aggregateId: userId, payload: registrationPayload(registration) });
+    rows.push(
+      outboxEventInsert(trx, { type: 'UserRegistered', id: registration.eventId, aggregateId: userId, payload: registrationPayload(registration) }).insert,
+    );
+  if (extra !== undefined) rows.push(extra);
+  await executeAsOneStatement(trx, rows);
 }
 
 /** Row values for multi-row inserts: the same columns the single-row path writes. */
