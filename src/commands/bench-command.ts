@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { benchPlan, parseRates, parseScenarios, scenarioNames } from '../tooling/bench/bench-plan.ts';
+import { benchPlan, parseCount, parseRates, parseScenarios, scenarioNames } from '../tooling/bench/bench-plan.ts';
 import { parseOverrides } from '../tooling/bench/connector-variant.ts';
 import { runBench } from '../tooling/bench/run-bench.ts';
 import { runSoak } from '../tooling/bench/soak/run-soak.ts';
@@ -16,6 +16,10 @@ export function benchCommand(): Command {
     .option('--results <dir>', 'where the report folders go', 'bench-results')
     .option('--rates <list>', 'latency rates per second, comma-separated (default 50,200,1000; quick 50,200)')
     .option(
+      '--drain-events <n>',
+      'registrations of the pipeline drain (default 200,000; quick 5,000): the largest backlog the machine drains in reasonable time',
+    )
+    .option(
       '--connector-variant <settings>',
       'also measure a temporary second connector with these settings, e.g. poll.interval.ms=10 (A/B on the same events)',
     )
@@ -29,7 +33,16 @@ export function benchCommand(): Command {
       runAction(
         async (
           config,
-          options: { quick?: boolean; only?: string; results: string; rates?: string; connectorVariant?: string; soak?: number; soakRate: number },
+          options: {
+            quick?: boolean;
+            only?: string;
+            results: string;
+            rates?: string;
+            drainEvents?: string;
+            connectorVariant?: string;
+            soak?: number;
+            soakRate: number;
+          },
         ) => {
           if (options.soak !== undefined) {
             const report = await runSoak(config, { durationMs: options.soak, ratePerSecond: options.soakRate, sampleEveryMs: 5_000, progress });
@@ -38,6 +51,7 @@ export function benchCommand(): Command {
           }
           const plan = benchPlan(options.quick === true ? 'quick' : 'full', parseScenarios(options.only));
           if (options.rates !== undefined) plan.latencyRates = parseRates(options.rates);
+          if (options.drainEvents !== undefined) plan.pipelineDrainEvents = parseCount('--drain-events', options.drainEvents);
           if (options.connectorVariant !== undefined) plan.connectorVariant = parseOverrides(options.connectorVariant);
           progress(`bench (${plan.mode}): ${[...plan.scenarios].join(', ')}`);
           const { report, paths, table } = await runBench({ config, plan, resultsRoot: options.results, progress });

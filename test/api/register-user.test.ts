@@ -42,6 +42,21 @@ describe('registerUser on real PostgreSQL', () => {
     assert.deepEqual(payload, { userId: registered.id, email, notificationId: registered.notificationId, registeredAt: registered.createdAt.toISOString() });
   });
 
+  test('writes the three rows in one statement: one round trip inside the transaction', async () => {
+    const statements: string[] = [];
+    const counting = db.withPlugin({
+      transformQuery: ({ node }) => {
+        statements.push(node.kind);
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    });
+    const registered = await registerUser({ db: counting, hashPassword: testHashPassword }, { email: uniqueEmail('one-statement'), password });
+    assert.deepEqual(statements, ['RawNode']);
+    assert.ok(await db.selectFrom('outbox_events').select('id').where('id', '=', registered.eventId).executeTakeFirst());
+    assert.ok(await db.selectFrom('notifications').select('id').where('id', '=', registered.notificationId).executeTakeFirst());
+  });
+
   test('stores the password only as an argon2id PHC string, and puts neither password nor hash in the event', async () => {
     const registered = await registerUser(deps(), { email: uniqueEmail('hash'), password });
     const user = await db.selectFrom('users').select('password_hash').where('id', '=', registered.id).executeTakeFirstOrThrow();

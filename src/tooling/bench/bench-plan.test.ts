@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { benchPlan, parseRates, parseScenarios, scenarioNames } from './bench-plan.ts';
+import { benchPlan, parseCount, parseRates, parseScenarios, scenarioNames } from './bench-plan.ts';
 
 test('full runs the issue sizes, quick is smaller in every dimension', () => {
   const full = benchPlan('full');
@@ -21,4 +21,11 @@ test('--rates takes positive numbers only', () => {
   assert.deepEqual(parseRates('50, 1000'), [50, 1000]);
   assert.throws(() => parseRates('50,x'), RangeError);
   assert.throws(() => parseRates('0'), RangeError);
+});
+
+test('--drain-events takes a positive whole number, underscores allowed', () => {
+  assert.equal(parseCount('--drain-events', '200_000'), 200_000);
+  assert.throws(() => parseCount('--drain-events', '1.5'), RangeError);
+  assert.throws(() => parseCount('--drain-events', '0'), RangeError);
+  assert.throws(() => parseCount('--drain-events', 'many'), RangeError);
 });

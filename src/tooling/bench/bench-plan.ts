@@ -119,3 +119,10 @@ export function parseRates(list: string): number[] {
     throw new RangeError(`--rates wants positive numbers separated by commas, got ${JSON.stringify(list)}`);
   return rates;
 }
+
+/** Parses a positive whole number of an option, e.g. --drain-events 200000. */
+export function parseCount(option: string, text: string): number {
+  const count = Number(text.replaceAll('_', ''));
+  if (!Number.isInteger(count) || count <= 0) throw new RangeError(`${option} wants a positive whole number, got ${JSON.stringify(text)}`);
+  return count;
+}
