@@ -79,6 +79,8 @@ test('Connect in compose uses the worker settings of the local stack', () => {
   assert.equal(environment.OFFSET_STORAGE_TOPIC, property('offset.storage.topic'));
   assert.equal(environment.STATUS_STORAGE_TOPIC, property('status.storage.topic'));
   assert.equal(environment.CONNECT_VALUE_CONVERTER_SCHEMAS_ENABLE, property('value.converter.schemas.enable'));
+  // Without it Connect refuses the connector's producer.override.* settings.
+  assert.equal(environment.CONNECT_CONNECTOR_CLIENT_CONFIG_OVERRIDE_POLICY, property('connector.client.config.override.policy'));
 });
 
 test('Kafka keeps its data in the mounted volume, under a real KRaft cluster id, and every image is pinned', () => {
