@@ -39,8 +39,21 @@ export function clusterConnectUrls(config: Config): string[] {
 /**
  * All three nodes are formatted with one cluster id, kept beside their data; `make clean` removes
  * both. A KRaft cluster id is 16 random bytes in base64url, as StorageTool random-uuid prints.
+ * The nodes are formatted in parallel: one promise per data folder, or each would find no file yet,
+ * draw an id of its own, and the quorum would refuse itself (INCONSISTENT_CLUSTER_ID).
  */
-async function sharedClusterId(paths: StackPaths): Promise<string> {
+const clusterIds = new Map<string, Promise<string>>();
+
+function sharedClusterId(paths: StackPaths): Promise<string> {
+  let id = clusterIds.get(paths.data);
+  if (id === undefined) {
+    id = readOrCreateClusterId(paths);
+    clusterIds.set(paths.data, id);
+  }
+  return id;
+}
+
+async function readOrCreateClusterId(paths: StackPaths): Promise<string> {
   const file = path.join(paths.data, 'cluster-id');
   const existing = (await readFile(file, 'utf8').catch(() => '')).trim();
   if (existing !== '') return existing;
