@@ -6,6 +6,7 @@ import type { Db } from '../../src/service/db/database.ts';
 import { projectionChecksum } from '../../src/service/projection/projection-checksum.ts';
 import { cloneProjectionSchema, dropProjectionSchema, schemaExists } from '../../src/service/projection/projection-schema.ts';
 import { shadowSchemaOf } from '../../src/service/projection/rebuild-registrations.ts';
+import { changeUserEmail } from '../../src/service/users/change-user-email.ts';
 import { waitFor } from '../../src/service/wait-for.ts';
 import {
   type ConsumerProcess,
@@ -21,7 +22,7 @@ import {
 } from '../consumer/consumer-support.ts';
 import { runCli } from '../support/cli.ts';
 import { openTestDatabase } from '../support/database.ts';
-import { domainCount, recordsApplied, uniqueDomain } from './projection-support.ts';
+import { domainCount, emailAt, recordsApplied, uniqueDomain } from './projection-support.ts';
 
 const root = new URL('../../', import.meta.url);
 
@@ -68,7 +69,12 @@ describe('cli projection rebuild registrations', () => {
     await witness.waitForLog('witness projector ready', (line) => line.msg === 'kafka-consumer ready');
 
     let written = 0;
-    for (; written < 200; written++) await insertRegistration(db, { domain });
+    // Some users change their email (twice): the rebuilt directory must show the same current emails.
+    const register = async (changes: number) => {
+      const { userId } = await insertRegistration(db, { domain });
+      for (let change = 0; change < changes; change++) await changeUserEmail({ db }, { userId, email: emailAt(domain, `changed${change}`) });
+    };
+    for (; written < 200; written++) await register(written % 4 === 0 ? 2 : 0);
     await waitFor(async () => (await domainCount(db, schema, domain)) === written, {
       what: 'the first registrations projected',
       timeoutMs: 60_000,
@@ -79,7 +85,7 @@ describe('cli projection rebuild registrations', () => {
     let flowing = true;
     const flow = (async () => {
       while (flowing) {
-        await insertRegistration(db, { domain });
+        await register(written % 2);
         written++;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
