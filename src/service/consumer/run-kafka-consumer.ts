@@ -84,12 +84,13 @@ export async function runKafkaConsumer({
   let metricsServer: MetricsServer | undefined;
   let pipelineWatch: { stop: () => void } | undefined;
   let retention: { stop: () => Promise<void> } | undefined;
+  let ready = false;
 
   try {
     await connect(producer, config);
     await connect(admin, config);
     if (registry !== undefined) {
-      metricsServer = await startMetricsServer(registry, { host: config.HOST, port: config.METRICS_PORT, logger });
+      metricsServer = await startMetricsServer(registry, { host: config.HOST, port: config.METRICS_PORT, logger, isReady: () => ready });
       pipelineWatch = await watchPipeline(config, admin, registry, logger);
     }
     const resources: StageResources = {
@@ -146,7 +147,10 @@ export async function runKafkaConsumer({
       );
     }
     retention = startRetention({ config, database: resources.database, logger: logger.child({ component: 'retention' }), registry });
-    void Promise.all(running.map((group) => group.ready)).then(() => logger.info({ groups: running.map((group) => group.name) }, 'kafka-consumer ready'));
+    void Promise.all(running.map((group) => group.ready)).then(() => {
+      ready = true;
+      logger.info({ groups: running.map((group) => group.name) }, 'kafka-consumer ready');
+    });
 
     timers.push(watchLiveness(running, admin, config, onFatal));
     timers.push(setInterval(() => logStats(running, logger), statsIntervalMs));

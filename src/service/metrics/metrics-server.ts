@@ -8,14 +8,29 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
+export interface MetricsServerOptions {
+  host: string;
+  port: number;
+  logger: Logger;
+  /** For GET /readyz: true once the process does its work (the kafka-consumer: every group has its partitions). */
+  isReady?: () => boolean;
+}
+
 /**
  * GET /metrics for Prometheus, on a port of its own: the kafka-consumer serves no HTTP otherwise.
- * Anything else is 404.
+ * GET /readyz answers 200 once `isReady`, 503 before: what a supervisor (and `make up`) waits for,
+ * without asking Kafka for the groups through an admin client of its own. Anything else is 404.
  */
-export function startMetricsServer(registry: MetricsRegistry, { host, port, logger }: { host: string; port: number; logger: Logger }): Promise<MetricsServer> {
+export function startMetricsServer(registry: MetricsRegistry, { host, port, logger, isReady = () => true }: MetricsServerOptions): Promise<MetricsServer> {
   const server: Server = createServer((request, response) => {
-    if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
-      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: GET /metrics\n');
+    const route = request.method === 'GET' ? request.url?.split('?')[0] : undefined;
+    if (route === '/readyz') {
+      const ready = isReady();
+      response.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready: partitions not assigned yet\n');
+      return;
+    }
+    if (route !== '/metrics') {
+      response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: GET /metrics or /readyz\n');
       return;
     }
     registry.metrics().then(

@@ -85,7 +85,15 @@ export async function stageGroupsStable(config: Config, members = 1): Promise<bo
   }
 }
 
-/** Ready once Kafka reports every stage's group stable with a member. */
-function groupsStable({ config }: StackContext): Promise<boolean> {
-  return stageGroupsStable(config);
+/**
+ * Ready once every group has its partitions: the consumer's own GET /readyz on its metrics port.
+ * Only without one (METRICS_PORT=0) is Kafka asked for the groups, through an admin client made
+ * for each probe: librdkafka has crashed the probing process (SIGSEGV) on such short-lived clients.
+ */
+export function consumerReady(context: StackContext, metricsPort: number, members = 1): Promise<boolean> {
+  return metricsPort > 0 ? answersHttp(`http://${context.config.HOST}:${metricsPort}/readyz`) : stageGroupsStable(context.config, members);
+}
+
+function groupsStable(context: StackContext): Promise<boolean> {
+  return consumerReady(context, context.config.METRICS_PORT);
 }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../../service/config.ts';
-import { apiServerProcess, cliLaunch, kafkaConsumerProcess, stageGroupsStable } from './app-processes.ts';
+import { apiServerProcess, cliLaunch, consumerReady, kafkaConsumerProcess } from './app-processes.ts';
 import { connectWorker, kafkaNode, kafkaPorts, localPort, templateValues } from './infrastructure-processes.ts';
 import type { StackPaths } from './paths.ts';
 import type { StackContext, StackProcess } from './stack-process.ts';
@@ -130,7 +130,7 @@ const kafkaConsumers: StackProcess[] = [1, 2].map((index) => {
     describe: (context) => kafkaConsumerProcess.describe({ ...context, config: { ...context.config, METRICS_PORT: metricsPort(context.config) } }),
     ports: ({ config }) => (metricsPort(config) > 0 ? [metricsPort(config)] : []),
     launch: cliLaunch('kafka-consumer', (context) => ({ ...clusterEnv(context), METRICS_PORT: String(metricsPort(context.config)) })),
-    healthy: ({ config }) => stageGroupsStable(config, index),
+    healthy: (context) => consumerReady(context, metricsPort(context.config), index),
   };
 });
 
