@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { durationHint, parseDuration } from './duration.ts';
 import { AppError } from './errors.ts';
@@ -48,7 +49,14 @@ export const configSchema = z.object({
   // scrypt cost as log2(N). 17 (N = 131072, r = 8: 128 MiB per hash) is OWASP's minimum for scrypt.
   SCRYPT_LOG_N: z.coerce.number().int().min(10).max(20).default(17),
   // Hashes computed at once (each holds a libuv thread: keep it below UV_THREADPOOL_SIZE, 4 by default).
-  HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  // One core fewer than the machine has: a hash busies a core for its whole run, and the event loop
+  // needs one of its own to answer (and shed) the rest; with every core hashing, a flood's 503s waited seconds.
+  HASH_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(Math.max(1, availableParallelism() - 1)),
   // Hashes waiting for a slot; one more registration is answered 503 OVERLOADED at once.
   HASH_QUEUE_MAX: nonNegativeInt.default(32),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(10_000),
