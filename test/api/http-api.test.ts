@@ -193,7 +193,14 @@ describe('service routes', () => {
     assert.deepEqual(await (await app.request('/healthz')).json(), { status: 'ok' });
     assert.deepEqual(await (await app.request('/readyz')).json(), { status: 'ok' });
     const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
-    assert.deepEqual(Object.keys(doc.paths).sort(), ['/api/v1/stats/registrations', '/api/v1/users', '/api/v1/users/{id}', '/healthz', '/readyz']);
+    assert.deepEqual(Object.keys(doc.paths).sort(), [
+      '/api/v1/stats/registrations',
+      '/api/v1/users',
+      '/api/v1/users/{id}',
+      '/api/v1/users/{id}/email',
+      '/healthz',
+      '/readyz',
+    ]);
     const swagger = await app.request('/swagger');
     assert.equal(swagger.status, 200);
     assert.match(await swagger.text(), /swagger-ui/i);
