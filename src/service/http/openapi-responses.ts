@@ -80,4 +80,20 @@ export function internalErrorDoc(extraHeaders: HeaderName[] = []) {
   );
 }
 
+/** What every route taking a JSON body answers before its handler: a body too large, or not JSON. */
+export function jsonBodyErrorDocs(extraHeaders: HeaderName[] = []) {
+  return {
+    413: errorResponseDoc(
+      'the body is larger than BODY_LIMIT_BYTES (PAYLOAD_TOO_LARGE)',
+      [{ code: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than 65536 bytes' }],
+      extraHeaders,
+    ),
+    415: errorResponseDoc(
+      'the body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
+      [{ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as application/json' }],
+      extraHeaders,
+    ),
+  };
+}
+
 export const databaseUnavailableExample: ErrorExample = { code: 'DATABASE_UNAVAILABLE', message: 'the database is unreachable' };

@@ -3,7 +3,7 @@ import type { Db } from '../db/database.ts';
 import { changeUserEmail } from '../users/change-user-email.ts';
 import type { AppEnv } from './app-env.ts';
 import { createRouter } from './create-router.ts';
-import { databaseUnavailableExample, errorResponseDoc, headerRefs, internalErrorDoc } from './openapi-responses.ts';
+import { databaseUnavailableExample, errorResponseDoc, headerRefs, internalErrorDoc, jsonBodyErrorDocs } from './openapi-responses.ts';
 import { changeEmailBodySchema, emailChangedSchema, userIdParamSchema } from './schemas.ts';
 
 const exampleId = '0b8f5a8e-3c1e-4c52-9f0e-6f7d3b1f2a10';
@@ -44,16 +44,7 @@ const changeEmail = createRoute({
       [{ code: 'EMAIL_TAKEN', message: 'another user already has this email', fields: [{ path: 'email', message: 'already registered' }] }],
       [...limited],
     ),
-    413: errorResponseDoc(
-      'the body is larger than BODY_LIMIT_BYTES (PAYLOAD_TOO_LARGE)',
-      [{ code: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than 65536 bytes' }],
-      [...limited],
-    ),
-    415: errorResponseDoc(
-      'the body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
-      [{ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as application/json' }],
-      [...limited],
-    ),
+    ...jsonBodyErrorDocs([...limited]),
     429: errorResponseDoc(
       "this client's requests are used up: retry after Retry-After seconds (RATE_LIMITED)",
       [{ code: 'RATE_LIMITED', message: 'too many requests from this client: retry in 2 s' }],

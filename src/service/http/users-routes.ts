@@ -5,7 +5,7 @@ import { type RegisterUserDeps, registerUser } from '../users/register-user.ts';
 import { findUserView } from '../users/user-repository.ts';
 import type { AppEnv } from './app-env.ts';
 import { createRouter } from './create-router.ts';
-import { databaseUnavailableExample, errorResponseDoc, headerRefs, internalErrorDoc } from './openapi-responses.ts';
+import { databaseUnavailableExample, errorResponseDoc, headerRefs, internalErrorDoc, jsonBodyErrorDocs } from './openapi-responses.ts';
 import { registerUserBodySchema, userCreatedSchema, userDetailsSchema, userIdParamSchema } from './schemas.ts';
 
 const exampleUser = { id: '0b8f5a8e-3c1e-4c52-9f0e-6f7d3b1f2a10', email: 'ada@example.com', createdAt: '2026-01-15T09:30:00.000Z' };
@@ -52,16 +52,7 @@ const register = createRoute({
       [{ code: 'EMAIL_TAKEN', message: 'a user with this email is already registered', fields: [{ path: 'email', message: 'already registered' }] }],
       [...limited],
     ),
-    413: errorResponseDoc(
-      'the body is larger than BODY_LIMIT_BYTES (PAYLOAD_TOO_LARGE)',
-      [{ code: 'PAYLOAD_TOO_LARGE', message: 'the request body is larger than 65536 bytes' }],
-      [...limited],
-    ),
-    415: errorResponseDoc(
-      'the body is not application/json (UNSUPPORTED_MEDIA_TYPE)',
-      [{ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send the body as application/json' }],
-      [...limited],
-    ),
+    ...jsonBodyErrorDocs([...limited]),
     429: errorResponseDoc(
       "this client's registrations are used up: retry after Retry-After seconds (RATE_LIMITED)",
       [{ code: 'RATE_LIMITED', message: 'too many requests from this client: retry in 2 s' }],
