@@ -37,8 +37,11 @@ describe('POST /api/v1/users', () => {
     const details = await app.request(`/api/v1/users/${body.id}`);
     assert.equal(details.status, 200);
     const user = (await details.json()) as { welcomeNotification: { status: string; sentAt: string | null } };
-    assert.equal(user.welcomeNotification.status, 'PENDING');
-    assert.equal(user.welcomeNotification.sentAt, null);
+    // The test stack's kafka-consumer may already have sent it (commit -> SENT is tens of ms): either
+    // state is right, as long as the two fields agree.
+    const { status, sentAt } = user.welcomeNotification;
+    assert.ok(status === 'PENDING' || status === 'SENT', status);
+    assert.equal(sentAt === null, status === 'PENDING', `${status} with sentAt ${sentAt}`);
   });
 
   test('keeps a valid incoming traceparent on the outbox event', async () => {
