@@ -1,10 +1,8 @@
 import { AppError } from '../../../service/errors.ts';
-import { waitFor } from '../../../service/wait-for.ts';
-import { assertPortsFree } from '../../stack/preflight.ts';
-import { ensureProcessRunning, processPid } from '../../stack/process-lifecycle.ts';
 import { progress } from '../../stack/progress.ts';
 import type { StackProcess } from '../../stack/stack-process.ts';
 import type { DrillRun, Fault, Injection } from '../fault.ts';
+import { killStackProcess, restartKilled } from './kill-process.ts';
 
 export interface Victim {
   process: StackProcess;
@@ -47,26 +45,14 @@ export function killClusterMemberFault(options: {
     },
     async inject(run): Promise<Injection> {
       const { process: victim, why } = await options.choose(run);
-      const pid = await processPid(victim, run.context);
-      if (pid === undefined) throw new AppError('PROCESS_FAILED', `${victim.name} is not running`);
-      const at = Date.now();
-      progress(`kill -9 ${victim.name} (pid ${pid}; ${why})`);
-      process.kill(pid, 'SIGKILL');
+      const { at } = await killStackProcess(victim, run.context, why);
       return { at, target: `${victim.name}, ${why}`, killed: victim.name };
     },
     async restore(run, injection) {
       const victim = byName(run, injection.killed!);
       await options.beforeRestart?.(run, victim);
-      await waitFor(async () => (await processPid(victim, run.context)) === undefined, { what: `${victim.name} gone`, timeoutMs: 30_000, intervalMs: 100 });
-      await waitFor(
-        async () => {
-          await assertPortsFree(victim, run.context);
-          return true;
-        },
-        { what: `the ports of ${victim.name} released`, timeoutMs: 60_000, intervalMs: 250 },
-      );
       progress(`starting ${victim.name} again`);
-      await ensureProcessRunning(victim, run.context);
+      await restartKilled(victim, run.context);
       await options.afterStart?.(run, victim);
     },
   };
