@@ -20,6 +20,11 @@ export function benchCommand(): Command {
       'registrations of the pipeline drain (default 200,000; quick 5,000): the largest backlog the machine drains in reasonable time',
     )
     .option(
+      '--drain-connector <settings>',
+      'also run the pipeline drain with these settings on the live connector, restored afterwards, e.g. max.batch.size=8192 (A/B on equal backlogs)',
+    )
+    .option('--drain-rounds <n>', 'pipeline drains per connector setting, in alternating order (default 1)')
+    .option(
       '--connector-variant <settings>',
       'also measure a temporary second connector with these settings, e.g. poll.interval.ms=10 (A/B on the same events)',
     )
@@ -39,6 +44,8 @@ export function benchCommand(): Command {
             results: string;
             rates?: string;
             drainEvents?: string;
+            drainConnector?: string;
+            drainRounds?: string;
             connectorVariant?: string;
             soak?: number;
             soakRate: number;
@@ -52,6 +59,8 @@ export function benchCommand(): Command {
           const plan = benchPlan(options.quick === true ? 'quick' : 'full', parseScenarios(options.only));
           if (options.rates !== undefined) plan.latencyRates = parseRates(options.rates);
           if (options.drainEvents !== undefined) plan.pipelineDrainEvents = parseCount('--drain-events', options.drainEvents);
+          if (options.drainConnector !== undefined) plan.pipelineDrainConnector = parseOverrides(options.drainConnector);
+          if (options.drainRounds !== undefined) plan.pipelineDrainRounds = parseCount('--drain-rounds', options.drainRounds);
           if (options.connectorVariant !== undefined) plan.connectorVariant = parseOverrides(options.connectorVariant);
           progress(`bench (${plan.mode}): ${[...plan.scenarios].join(', ')}`);
           const { report, paths, table } = await runBench({ config, plan, resultsRoot: options.results, progress });

@@ -42,6 +42,10 @@ export interface BenchPlan {
   routerDrain: { rounds: number; events: number };
   /** Registrations committed while Debezium is held, then drained by the whole pipeline. */
   pipelineDrainEvents: number;
+  /** Drains per connector setting (live, and the overrides when given), in alternating order. */
+  pipelineDrainRounds: number;
+  /** Connector settings the pipeline drain also runs with, on the live connector (connector-settings.ts). */
+  pipelineDrainConnector?: Record<string, string>;
   /** The read side: lag at a fixed rate, and a rebuild after a burst (projection-bench.ts). */
   projection: { lagRatePerSecond: number; lagEvents: number; rebuildBurst: number };
   pollingIntervalMs: number;
@@ -75,6 +79,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
       notifierDrain: { rounds: 1, events: 3_000 },
       routerDrain: { rounds: 1, events: 10_000 },
       pipelineDrainEvents: 5_000,
+      pipelineDrainRounds: 1,
       projection: { lagRatePerSecond: 200, lagEvents: 600, rebuildBurst: 5_000 },
       drainTimeoutMs: 60_000,
     };
@@ -95,6 +100,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
     notifierDrain: { rounds: 2, events: 50_000 },
     routerDrain: { rounds: 2, events: 100_000 },
     pipelineDrainEvents: 200_000,
+    pipelineDrainRounds: 1,
     projection: { lagRatePerSecond: 200, lagEvents: 4_000, rebuildBurst: 100_000 },
     drainTimeoutMs: 300_000,
   };

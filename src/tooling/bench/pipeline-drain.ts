@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { createConnectClient } from '../../service/cdc/connect-client.ts';
+import { type ConnectClient, createConnectClient } from '../../service/cdc/connect-client.ts';
 import { loadConnectorConfig } from '../../service/cdc/connector-config.ts';
 import { waitFor } from '../../service/wait-for.ts';
 import { stackPaths } from '../stack/paths.ts';
@@ -9,6 +9,7 @@ import { bulkInsert } from './bulk-insert.ts';
 import { arrivals, batchesOf } from './cdc-throughput.ts';
 import { removeBenchRows } from './cleanup.ts';
 import { wallClockMs } from './commit-clock.ts';
+import { withConnectorSettings } from './connector-settings.ts';
 import { deadLetterStop } from './dead-letter-stop.ts';
 import { checkLoss } from './loss-check.ts';
 import { startPollingRelay } from './polling-relay.ts';
@@ -23,6 +24,8 @@ export interface PipelineDrainScenario {
   batchSize: number;
   insertConcurrency: number;
   drainTimeoutMs: number;
+  /** Settings laid over the live connector's for this drain (none: as registered). */
+  connector: Readonly<Record<string, string>>;
   /** The kafka-consumer measured, when the bench started it; else the stack's, from its pid file. */
   consumerPid?: number;
 }
@@ -36,10 +39,14 @@ export interface PipelineDrainScenario {
  * the kafka-consumer over the drain comes from /proc.
  */
 export async function runPipelineDrain(context: BenchContext, scenario: PipelineDrainScenario): Promise<PipelineDrainRun> {
+  const connect = createConnectClient(context.config.CONNECT_URL, { timeoutMs: 10_000 });
+  const name = (await loadConnectorConfig(context.config)).name;
+  return withConnectorSettings(connect, name, scenario.connector, () => drainOnce(context, scenario, connect, name), context.progress);
+}
+
+async function drainOnce(context: BenchContext, scenario: PipelineDrainScenario, connect: ConnectClient, connector: string): Promise<PipelineDrainRun> {
   const { config, db, watches, tag, progress } = context;
   const { events, batchSize, insertConcurrency, drainTimeoutMs, consumerPid } = scenario;
-  const connect = createConnectClient(config.CONNECT_URL, { timeoutMs: 10_000 });
-  const connector = (await loadConnectorConfig(config)).name;
   const registrations = Array.from({ length: events }, (_, index) => syntheticRegistration(`${tag}-p`, index));
   const ids = registrations.map((registration) => registration.userId);
   const dlqBefore = dlqCount(context);
@@ -79,6 +86,7 @@ export async function runPipelineDrain(context: BenchContext, scenario: Pipeline
   const perThousand = (ms: number) => (Number.isFinite(ms) ? Math.round((ms * 1000) / events) : null);
   return {
     events,
+    connector: { ...scenario.connector },
     stages: [
       sustainedRate(stages.debezium, arrivals(ids, watches.cdc.sightings)),
       sustainedRate(stages.router, arrivals(ids, watches.routed.sightings)),

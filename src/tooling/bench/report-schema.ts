@@ -137,6 +137,8 @@ export const routerDrainRunSchema = z.object({
 /** Debezium held, a backlog committed, released: each stage's drain and release -> all SENT (pipeline-drain.ts). */
 export const pipelineDrainRunSchema = z.object({
   events: z.number().int().positive(),
+  /** Connector settings laid over the live ones for this drain; empty: the live connector as `make up` registered it. */
+  connector: z.record(z.string(), z.string()).default({}),
   stages: z.array(stage),
   /** CPU time (user + system) per 1,000 events over the drain, from /proc; null when the process was not found. */
   cpuMsPerThousand: z.object({

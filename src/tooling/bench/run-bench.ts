@@ -13,6 +13,7 @@ import { type BenchContext, benchConnectTimeoutMs, benchPoolMax } from './bench-
 import type { BenchPlan } from './bench-plan.ts';
 import { runCdcLatency } from './cdc-latency.ts';
 import { runCdcThroughput } from './cdc-throughput.ts';
+import { describeSettings, drainOrder } from './connector-settings.ts';
 import { type ConnectorVariant, startConnectorVariant } from './connector-variant.ts';
 import { correlateByKey, correlateCdcRecord, correlateDeadLetter } from './correlate.ts';
 import { type ConsumerHandle, ensureConsumer, waitForCaughtUp } from './ensure-consumer.ts';
@@ -251,17 +252,20 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
       }
     }
     if (plan.scenarios.has('pipeline-drain')) {
-      await attempt('pipeline drain', async () => {
-        report.pipelineDrain.push(
-          await runPipelineDrain(context, {
-            events: plan.pipelineDrainEvents,
-            batchSize: plan.batchSize,
-            insertConcurrency: plan.insertConcurrency,
-            drainTimeoutMs: plan.drainTimeoutMs,
-            ...(consumer?.pid === undefined ? {} : { consumerPid: consumer.pid }),
-          }),
-        );
-      });
+      for (const connector of drainOrder(plan.pipelineDrainConnector, plan.pipelineDrainRounds)) {
+        await attempt(`pipeline drain (${describeSettings(connector)})`, async () => {
+          report.pipelineDrain.push(
+            await runPipelineDrain(context, {
+              events: plan.pipelineDrainEvents,
+              batchSize: plan.batchSize,
+              insertConcurrency: plan.insertConcurrency,
+              drainTimeoutMs: plan.drainTimeoutMs,
+              connector,
+              ...(consumer?.pid === undefined ? {} : { consumerPid: consumer.pid }),
+            }),
+          );
+        });
+      }
     }
     if (plan.scenarios.has('router-drain')) {
       for (let round = 1; round <= plan.routerDrain.rounds; round++) {
