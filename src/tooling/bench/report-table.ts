@@ -188,7 +188,17 @@ export function renderReportTables(report: BenchReport): string {
     ]);
     sections.push(`Targets\n${formatTable(['target', 'wanted', 'measured', ''], rows)}`);
   }
-  sections.push(`Zero loss: ${report.zeroLoss ? 'yes, every event reached its end and none was dead-lettered' : 'NO (see the loss columns)'}`);
+  sections.push(`Zero loss: ${zeroLossVerdict(report)}`);
   if (report.problems.length > 0) sections.push(`Problems:\n${report.problems.map((problem) => `  - ${problem}`).join('\n')}`);
   return `${sections.join('\n\n')}\n`;
+}
+
+/**
+ * A step that failed before its loss check (a dead-lettered event, a timeout) proves nothing about
+ * its events: "yes" is said only when every step finished and every check passed.
+ */
+export function zeroLossVerdict(report: Pick<BenchReport, 'zeroLoss' | 'problems'>): string {
+  if (!report.zeroLoss) return 'NO (see the loss columns)';
+  if (report.problems.length > 0) return `not established: ${report.problems.length} step(s) failed before their check (see Problems)`;
+  return 'yes, every event reached its end and none was dead-lettered';
 }

@@ -64,6 +64,12 @@ test('the table shows every hop, the targets and the verdict', () => {
   assert.match(text, /Zero loss: yes/);
 });
 
+test('a step that stopped before its loss check (a dead-lettered event) leaves zero loss not established', () => {
+  const report = { ...sampleReport(), problems: ['pipeline drain (live settings): the event of user u1 was dead-lettered (TIMEOUT)'] };
+  assert.match(renderReportTables(report), /Zero loss: not established: 1 step\(s\) failed before their check/);
+  assert.match(renderReportTables({ ...report, zeroLoss: false }), /Zero loss: NO/);
+});
+
 test('the relay chart pairs CDC, the variant and polling per rate, polling dashed', () => {
   const series = relayChartSeries(sampleReport());
   assert.deepEqual(
