@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { Agent, get } from 'node:http';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -75,6 +76,10 @@ export async function runFlood(context: BenchContext, { requests, drainTimeoutMs
     `  ${accepted.length} accepted, ${statuses[503] ?? 0} shed (503), ${statuses['no answer'] ?? 0} without an answer; ${healthz.length} /healthz probes (${healthzFailures} failed); rows ${rows.ok ? 'whole' : 'PARTIAL'}`,
   );
   if (rows.ok) await settleRegistrations(context, acceptedIds, drainTimeoutMs);
+  const floor = await floodTheFloor(emails);
+  progress(
+    `  floor: a bare node:http 503 server under the same flood: p50 ${floor.answered.p50} ms, p99 ${floor.answered.p99} ms, its CPU ${floor.serverCpuMs} ms`,
+  );
   return {
     hashing,
     hashConcurrency: config.HASH_CONCURRENCY,
@@ -87,7 +92,28 @@ export async function runFlood(context: BenchContext, { requests, drainTimeoutMs
     healthzFailures,
     cpuMs,
     rows,
+    floor,
   };
+}
+
+const bareServerPath = fileURLToPath(new URL('./bare-shed-server.ts', import.meta.url));
+
+/** The same flood against bare-shed-server.ts: what node:http alone takes to answer it here. */
+async function floodTheFloor(emails: string[]): Promise<NonNullable<Flood['floor']>> {
+  const child = spawn(process.execPath, [bareServerPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    const { port } = JSON.parse(line) as { port: number };
+    const cpuBefore = await cpuMsOf(child.pid);
+    const client = startFloodClient(`http://127.0.0.1:${port}`, emails);
+    const { answers } = await client.done;
+    return {
+      answered: roundSummary(summarize(answers.filter((answer) => answer.status === 503).map((answer) => answer.ms))),
+      serverCpuMs: Math.round((await cpuMsOf(child.pid)) - cpuBefore),
+    };
+  } finally {
+    child.kill('SIGTERM');
+  }
 }
 
 const clientPath = fileURLToPath(new URL('./flood-client.ts', import.meta.url));

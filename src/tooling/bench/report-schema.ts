@@ -189,6 +189,11 @@ export const floodSchema = z.object({
     outboxEvents: z.number().int().nonnegative(),
     ok: z.boolean(),
   }),
+  /**
+   * The same flood against a bare node:http server that only answers 503 (bare-shed-server.ts):
+   * the least any Node server takes here, the shed's floor. Its CPU time, user + system, in ms.
+   */
+  floor: z.object({ answered: latencySummary, serverCpuMs: z.number().nonnegative() }).optional(),
 });
 
 export const targetResultSchema = z.object({

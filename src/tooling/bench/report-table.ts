@@ -38,6 +38,7 @@ export function renderReportTables(report: BenchReport): string {
         ['accepted (201)', flood.accepted],
         ['shed (503)', flood.shed],
         ['/healthz meanwhile', flood.healthz],
+        ...(flood.floor === undefined ? [] : [['floor: bare node:http 503', flood.floor.answered] as const]),
       ] as const
     ).map(([name, summary]): Cell[] => [name, summary.count, summary.p50, summary.p99, summary.max]);
     const statuses = Object.entries(flood.statuses)

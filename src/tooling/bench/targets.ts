@@ -103,7 +103,10 @@ function floodTargets(flood: Flood): TargetResult[] {
     {
       name: `flood of ${flood.requests}: shed registrations (503)`,
       target: `p99 < ${targets.floodShedP99Ms} ms`,
-      measured: shed.count === 0 ? 'none shed' : `${shed.count} shed, p99 ${ms(shed.p99)}, max ${ms(shed.max)}`,
+      measured:
+        shed.count === 0
+          ? 'none shed'
+          : `${shed.count} shed, p99 ${ms(shed.p99)}, max ${ms(shed.max)}${flood.floor === undefined ? '' : `; bare node:http floor p99 ${ms(flood.floor.answered.p99)}`}`,
       met: shed.count === 0 || shed.p99 === null ? null : shed.p99 < targets.floodShedP99Ms,
     },
     {
