@@ -131,7 +131,18 @@ kafka-consumer: deps ## run the router and the notification handler in the foreg
 openapi: deps ## rewrite openapi/openapi.json from the code
 	$(CLI) openapi > openapi/openapi.json
 
+# The topologies scenario of the bench starts a cluster (make up CLUSTER=1) of its own beside the
+# measured stack, in .stack/bench-cluster with the database <name>_bench_cluster, on these ports.
+BENCH_CLUSTER_KAFKA_PORTS ?= 22701,22703,22705
+BENCH_CLUSTER_CONTROLLER_PORTS ?= 22702,22704,22706
+BENCH_CLUSTER_CONNECT_PORTS ?= 22707,22708
+BENCH_CLUSTER_API_PORT ?= 22709
+BENCH_CLUSTER_METRICS_PORTS ?= 22710,22711
+BENCH_CLUSTER_ENV = BENCH_CLUSTER_KAFKA_PORTS=$(BENCH_CLUSTER_KAFKA_PORTS) BENCH_CLUSTER_CONTROLLER_PORTS=$(BENCH_CLUSTER_CONTROLLER_PORTS) \
+  BENCH_CLUSTER_CONNECT_PORTS=$(BENCH_CLUSTER_CONNECT_PORTS) BENCH_CLUSTER_API_PORT=$(BENCH_CLUSTER_API_PORT) \
+  BENCH_CLUSTER_METRICS_PORTS=$(BENCH_CLUSTER_METRICS_PORTS)
+
 # The bench measures the stack `make up` runs (started here if it is not); it starts its own
 # kafka-consumer when none is running. QUICK=1 for a smoke run; ARGS for more (e.g. --only latency).
 bench: up ## latency per hop, relay throughput, write overhead, Kafka and polling baselines -> bench-results/ (QUICK=1: smoke run)
-	$(CLI) bench $(if $(QUICK),--quick) $(ARGS)
+	env $(BENCH_CLUSTER_ENV) $(CLI) bench $(if $(QUICK),--quick) $(ARGS)

@@ -29,3 +29,13 @@ test('--drain-events takes a positive whole number, underscores allowed', () => 
   assert.throws(() => parseCount('--drain-events', '0'), RangeError);
   assert.throws(() => parseCount('--drain-events', 'many'), RangeError);
 });
+
+test('the topologies scenario: part of the full run at 200/s in alternating rounds of equal length; quick only when named', () => {
+  const full = benchPlan('full');
+  assert.ok(full.scenarios.has('topologies'));
+  assert.equal(full.topologies.ratePerSecond, 200);
+  assert.ok(full.topologies.rounds >= 2, 'both orders (single first, cluster first) are measured');
+  assert.equal(benchPlan('quick').scenarios.has('topologies'), false, 'a smoke run does not start five JVMs');
+  assert.deepEqual([...benchPlan('quick', parseScenarios('topologies')).scenarios], ['topologies']);
+  assert.deepEqual([...benchPlan('full', parseScenarios('topologies')).scenarios], ['topologies']);
+});

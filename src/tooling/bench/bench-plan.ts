@@ -14,6 +14,7 @@ export const scenarioNames = [
   'router-drain',
   'pipeline-drain',
   'projection',
+  'topologies',
 ] as const;
 export type ScenarioName = (typeof scenarioNames)[number];
 
@@ -48,6 +49,8 @@ export interface BenchPlan {
   pipelineDrainConnector?: Record<string, string>;
   /** The read side: lag at a fixed rate, and a rebuild after a burst (projection-bench.ts). */
   projection: { lagRatePerSecond: number; lagEvents: number; rebuildBurst: number };
+  /** commit -> SENT on the single node and on a cluster started beside it, alternating rounds of the same length (topologies-bench.ts). */
+  topologies: { rounds: number; ratePerSecond: number; durationMs: number };
   pollingIntervalMs: number;
   pollingBatchSize: number;
   drainTimeoutMs: number;
@@ -60,7 +63,7 @@ export interface BenchPlan {
  * steps small enough for a smoke test (well under a minute when the stack is warm).
  */
 export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): BenchPlan {
-  const scenarios = new Set<ScenarioName>(only === undefined || only.length === 0 ? scenarioNames : only);
+  const scenarios = new Set<ScenarioName>(only === undefined || only.length === 0 ? defaultScenarios(mode) : only);
   const shared = { pollingIntervalMs: 100, pollingBatchSize: 1_000, batchSize: 1_000, insertConcurrency: 3, httpLoadShare: 0.8, floodRequests: 500 };
   if (mode === 'quick') {
     return {
@@ -81,6 +84,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
       pipelineDrainEvents: 5_000,
       pipelineDrainRounds: 1,
       projection: { lagRatePerSecond: 200, lagEvents: 600, rebuildBurst: 5_000 },
+      topologies: { rounds: 1, ratePerSecond: 200, durationMs: 3_000 },
       drainTimeoutMs: 60_000,
     };
   }
@@ -102,8 +106,17 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
     pipelineDrainEvents: 200_000,
     pipelineDrainRounds: 1,
     projection: { lagRatePerSecond: 200, lagEvents: 4_000, rebuildBurst: 100_000 },
+    topologies: { rounds: 2, ratePerSecond: 200, durationMs: 20_000 },
     drainTimeoutMs: 300_000,
   };
+}
+
+/**
+ * What a run without --only measures: everything in full; quick leaves out the topologies, since
+ * starting a cluster of five JVMs takes minutes, not a smoke run's seconds (--only topologies runs it).
+ */
+export function defaultScenarios(mode: BenchMode): ScenarioName[] {
+  return mode === 'full' ? [...scenarioNames] : scenarioNames.filter((name) => name !== 'topologies');
 }
 
 /** Parses --only a,b: unknown names are an error, not silently nothing. */

@@ -116,9 +116,29 @@ export async function waitForCaughtUp(
   );
 }
 
-async function groupsHaveMembers(admin: Admin, groups: string[]): Promise<boolean> {
+/**
+ * For a stack whose own consumers the bench must use as they are (the cluster `stack up --cluster`
+ * started, two kafka-consumer processes): waits until every group has that many members and never
+ * starts one. ensureConsumer would start a third if it looked in the moment before they joined, and
+ * the measured topology would no longer be the one `make up CLUSTER=1` runs.
+ */
+export async function waitForMembers(
+  admin: Admin,
+  config: Config,
+  { members, progress, timeoutMs = 120_000 }: { members: number; progress: (message: string) => void; timeoutMs?: number },
+): Promise<void> {
+  const groups = resolveStages(config).map((stage) => stage.groupId);
+  await waitFor(() => groupsHaveMembers(admin, groups, members), {
+    what: `${members} members in each of ${groups.join(', ')}`,
+    timeoutMs,
+    intervalMs: 500,
+  });
+  progress(`kafka-consumer: groups ${groups.join(', ')} have ${members} members each; using them`);
+}
+
+async function groupsHaveMembers(admin: Admin, groups: string[], minimum = 1): Promise<boolean> {
   const { groups: described } = await admin.describeGroups(groups, { timeout: 5_000 });
-  return groups.every((id) => (described.find((group) => group.groupId === id)?.members.length ?? 0) > 0);
+  return groups.every((id) => (described.find((group) => group.groupId === id)?.members.length ?? 0) >= minimum);
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<unknown>): Promise<void> {

@@ -221,6 +221,41 @@ export const projectionRunSchema = z.object({
   }),
 });
 
+/** Resident memory of one process of a stack, from /proc/<pid>/status (VmRSS). */
+const processRss = z.object({ name: z.string().min(1), pid: z.number().int().positive(), rssMiB: z.number().nonnegative() });
+
+const measuredTopology = z.enum(['single', 'cluster']);
+
+/** One run of commit -> SENT on one topology, with its processes' RSS right after it. */
+export const topologyRoundSchema = z.object({
+  topology: measuredTopology,
+  round: z.number().int().positive(),
+  run: latencyRunSchema,
+  rss: z.object({ processes: z.array(processRss), totalMiB: z.number().nonnegative() }),
+});
+
+/** A topology's rounds pooled (topology-compare.ts): per hop, the loss verdict of every round, the largest total RSS. */
+export const topologySummarySchema = z.object({
+  topology: measuredTopology,
+  rounds: z.number().int().nonnegative(),
+  events: z.number().int().nonnegative(),
+  hops: z.array(hop),
+  peakRssMiB: z.number().nonnegative().nullable(),
+  lossOk: z.boolean(),
+});
+
+/** The single node measured beside a cluster the bench started for itself, rounds alternating (topologies-bench.ts). */
+export const topologiesRunSchema = z.object({
+  ratePerSecond: z.number().positive(),
+  roundDurationMs: z.number().int().positive(),
+  /** How long `stack up --cluster` took (null when it did not come up). */
+  clusterStartSeconds: z.number().nonnegative().nullable(),
+  rounds: z.array(topologyRoundSchema),
+  summary: z.array(topologySummarySchema),
+  /** Cluster over single, commit -> SENT (sent_at), of the pooled rounds; null where a side has no figure. */
+  sentRatio: z.object({ p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable() }),
+});
+
 export const benchReportSchema = z.object({
   schemaVersion: z.literal(1),
   mode: z.enum(['quick', 'full']),
@@ -249,6 +284,8 @@ export const benchReportSchema = z.object({
   pipelineDrain: z.array(pipelineDrainRunSchema).default([]),
   /** The read side: projection lag and rebuild rate (projection-bench.ts); null when not run. */
   projection: projectionRunSchema.nullable().default(null),
+  /** Single node against a cluster started beside it (topologies-bench.ts); null when not run. */
+  topologies: topologiesRunSchema.nullable().default(null),
   targets: z.array(targetResultSchema),
   /** Steps that failed or were skipped, with why; an empty list means everything ran. */
   problems: z.array(z.string()),
@@ -271,3 +308,6 @@ export type NotifierDrainRun = z.infer<typeof notifierDrainRunSchema>;
 export type RouterDrainRun = z.infer<typeof routerDrainRunSchema>;
 export type PipelineDrainRun = z.infer<typeof pipelineDrainRunSchema>;
 export type ProjectionRun = z.infer<typeof projectionRunSchema>;
+export type TopologyRound = z.infer<typeof topologyRoundSchema>;
+export type TopologySummary = z.infer<typeof topologySummarySchema>;
+export type TopologiesRun = z.infer<typeof topologiesRunSchema>;

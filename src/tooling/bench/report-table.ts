@@ -1,6 +1,7 @@
 import { describeSettings } from './connector-settings.ts';
 import { type Cell, formatTable } from './format-table.ts';
 import type { BenchReport, LatencyRun } from './report-schema.ts';
+import { renderTopologies } from './topologies-table.ts';
 
 /** The terminal view of a report: one table per measurement, then the targets and the verdict. */
 export function renderReportTables(report: BenchReport): string {
@@ -167,6 +168,7 @@ export function renderReportTables(report: BenchReport): string {
       )}`,
     );
   }
+  if (report.topologies !== null) sections.push(renderTopologies(report.topologies));
   if (report.kafkaBaseline !== null) {
     const base = report.kafkaBaseline;
     sections.push(

@@ -43,6 +43,7 @@ function sampleReport(): BenchReport {
     routerDrain: [],
     pipelineDrain: [],
     projection: null,
+    topologies: null,
     targets: [],
     problems: [],
     zeroLoss: true,

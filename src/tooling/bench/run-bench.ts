@@ -4,18 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { createConnectClient } from '../../service/cdc/connect-client.ts';
 import type { Config } from '../../service/config.ts';
-import { createDatabase } from '../../service/db/database.ts';
-import { createKafka } from '../../service/kafka/client.ts';
-import { ensureTopics } from '../../service/kafka/topics.ts';
 import { describeHashParams } from '../../service/users/password-hash.ts';
 import { hashParamsOf } from '../../service/users/password-hashing.ts';
-import { type BenchContext, benchConnectTimeoutMs, benchPoolMax } from './bench-context.ts';
 import type { BenchPlan } from './bench-plan.ts';
 import { runCdcLatency } from './cdc-latency.ts';
 import { runCdcThroughput } from './cdc-throughput.ts';
 import { describeSettings, drainOrder } from './connector-settings.ts';
 import { type ConnectorVariant, startConnectorVariant } from './connector-variant.ts';
-import { correlateByKey, correlateCdcRecord, correlateDeadLetter } from './correlate.ts';
 import { type ConsumerHandle, ensureConsumer, waitForCaughtUp } from './ensure-consumer.ts';
 import { runFlood } from './flood.ts';
 import { runHashingCost } from './hashing-cost.ts';
@@ -24,6 +19,7 @@ import { runKafkaBaseline } from './kafka-baseline.ts';
 import { methodNotes } from './method-notes.ts';
 import { notifierDrainBatchMaxes, runNotifierDrain } from './notifier-drain.ts';
 import { observabilityVariants, runObservabilityCost } from './observability-cost.ts';
+import { openBenchContext } from './open-bench-context.ts';
 import { runPipelineDrain } from './pipeline-drain.ts';
 import { runPollingLatency } from './polling-latency.ts';
 import { startPollingRelay } from './polling-relay.ts';
@@ -34,7 +30,7 @@ import { type ReportPaths, writeReportFiles } from './report-files.ts';
 import type { BenchReport } from './report-schema.ts';
 import { routerDrainVariants, runRouterDrain } from './router-drain.ts';
 import { evaluateTargets } from './targets.ts';
-import { type TopicWatch, watchTopics } from './topic-watch.ts';
+import { runTopologies } from './topologies-bench.ts';
 import { runWriteOverhead } from './write-overhead.ts';
 
 export const pollingTopic = 'bench.polling.outbox_events';
@@ -82,34 +78,20 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     routerDrain: [],
     pipelineDrain: [],
     projection: null,
+    topologies: null,
     targets: [],
     problems,
     zeroLoss: true,
   };
 
-  const db = createDatabase({ url: config.DATABASE_URL, poolMax: benchPoolMax, connectionTimeoutMs: benchConnectTimeoutMs });
-  const kafka = createKafka(config, { clientId: 'outbox-bench' });
-  const admin = kafka.admin();
-  const closers: Array<() => Promise<void>> = [];
+  const tag = `${startedAt.getTime().toString(36)}${randomBytes(2).toString('hex')}`;
+  const { context, close } = await openBenchContext(config, { tag, progress, pollingTopic });
+  const { db, kafka, admin, watches } = context;
   let consumer: ConsumerHandle | undefined;
   try {
-    await admin.connect();
-    closers.push(() => admin.disconnect());
     await ensurePollingTable(db);
-    await ensureTopics(admin, [{ topic: pollingTopic, numPartitions: config.TOPIC_PARTITIONS }]);
-    const brokers = config.KAFKA_BROKERS;
-    const watched = await watchTopics(brokers, [
-      { topic: config.CDC_TOPIC, correlate: correlateCdcRecord },
-      { topic: config.USER_REGISTRATION_TOPIC, correlate: correlateByKey },
-      { topic: config.DLQ_TOPIC, correlate: correlateDeadLetter },
-      { topic: pollingTopic, correlate: correlateByKey },
-    ]);
-    closers.push(() => watched.close());
-    const [cdc, routed, dlq, polling] = watched.watches as [TopicWatch, TopicWatch, TopicWatch, TopicWatch];
-    const watches = { cdc, routed, dlq, polling };
-    const context: BenchContext = { config, db, kafka, admin, watches, tag: `${startedAt.getTime().toString(36)}${randomBytes(2).toString('hex')}`, progress };
 
-    const needsPipeline = ['latency', 'http', 'hashing', 'flood', 'throughput', 'overhead', 'pipeline-drain', 'projection'].some((name) =>
+    const needsPipeline = ['latency', 'http', 'hashing', 'flood', 'throughput', 'overhead', 'pipeline-drain', 'projection', 'topologies'].some((name) =>
       plan.scenarios.has(name as never),
     );
     if (needsPipeline) {
@@ -290,6 +272,24 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
         report.projection = await runProjectionBench(context, { ...plan.projection, batchSize: plan.batchSize, drainTimeoutMs: plan.drainTimeoutMs });
       });
     }
+    if (plan.scenarios.has('topologies')) {
+      await attempt('topologies', async () => {
+        const { rounds, ratePerSecond, durationMs } = plan.topologies;
+        progress(
+          `topologies: commit -> SENT at ${ratePerSecond}/s, single node and a cluster started beside it, ${rounds} rounds of ${durationMs / 1000} s each`,
+        );
+        report.topologies = await runTopologies(context, {
+          rounds,
+          ratePerSecond,
+          durationMs,
+          drainTimeoutMs: plan.drainTimeoutMs,
+          directory,
+          pollingTopic,
+          problems,
+          ...(consumer?.pid === undefined ? {} : { singleConsumerPid: consumer.pid }),
+        });
+      });
+    }
     if (plan.scenarios.has('baseline')) {
       await attempt('kafka baseline', async () => {
         // Records the size of the CDC topic's records, when the run saw any.
@@ -309,8 +309,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     }
   } finally {
     await consumer?.stop().catch((error: unknown) => problems.push(`stopping kafka-consumer: ${(error as Error).message}`));
-    for (const close of closers.reverse()) await close().catch(() => {});
-    await db.destroy();
+    await close();
   }
 
   report.finishedAt = new Date().toISOString();
@@ -321,6 +320,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     ...report.pipelineDrain,
     ...(report.http?.run ? [report.http.run] : []),
     ...(report.kafkaBaseline ? [report.kafkaBaseline] : []),
+    ...(report.topologies?.rounds.map((round) => round.run) ?? []),
   ];
   report.zeroLoss = runs.every((run) => run.loss.ok) && report.notifierDrain.every((run) => run.delivered) && report.routerDrain.every((run) => run.delivered);
   const { paths, table } = await writeReportFiles(directory, report);
