@@ -50,7 +50,8 @@ export interface BenchPlan {
   /** The read side: lag at a fixed rate, and a rebuild after a burst (projection-bench.ts). */
   projection: { lagRatePerSecond: number; lagEvents: number; rebuildBurst: number };
   /** commit -> SENT on the single node and on a cluster started beside it, alternating rounds of the same length (topologies-bench.ts). */
-  topologies: { rounds: number; ratePerSecond: number; durationMs: number };
+  /** warmupMs: a run on each topology before the rounds, not reported (a cluster just started has cold JVMs). */
+  topologies: { rounds: number; ratePerSecond: number; durationMs: number; warmupMs: number };
   pollingIntervalMs: number;
   pollingBatchSize: number;
   drainTimeoutMs: number;
@@ -84,7 +85,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
       pipelineDrainEvents: 5_000,
       pipelineDrainRounds: 1,
       projection: { lagRatePerSecond: 200, lagEvents: 600, rebuildBurst: 5_000 },
-      topologies: { rounds: 1, ratePerSecond: 200, durationMs: 3_000 },
+      topologies: { rounds: 1, ratePerSecond: 200, durationMs: 3_000, warmupMs: 0 },
       drainTimeoutMs: 60_000,
     };
   }
@@ -106,7 +107,7 @@ export function benchPlan(mode: BenchMode, only?: readonly ScenarioName[]): Benc
     pipelineDrainEvents: 200_000,
     pipelineDrainRounds: 1,
     projection: { lagRatePerSecond: 200, lagEvents: 4_000, rebuildBurst: 100_000 },
-    topologies: { rounds: 2, ratePerSecond: 200, durationMs: 20_000 },
+    topologies: { rounds: 2, ratePerSecond: 200, durationMs: 20_000, warmupMs: 5_000 },
     drainTimeoutMs: 300_000,
   };
 }

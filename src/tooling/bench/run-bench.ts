@@ -274,7 +274,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
     }
     if (plan.scenarios.has('topologies')) {
       await attempt('topologies', async () => {
-        const { rounds, ratePerSecond, durationMs } = plan.topologies;
+        const { rounds, ratePerSecond, durationMs, warmupMs } = plan.topologies;
         progress(
           `topologies: commit -> SENT at ${ratePerSecond}/s, single node and a cluster started beside it, ${rounds} rounds of ${durationMs / 1000} s each`,
         );
@@ -282,6 +282,7 @@ export async function runBench({ config, plan, resultsRoot, progress }: RunBench
           rounds,
           ratePerSecond,
           durationMs,
+          warmupMs,
           drainTimeoutMs: plan.drainTimeoutMs,
           directory,
           pollingTopic,

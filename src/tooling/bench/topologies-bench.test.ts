@@ -15,7 +15,16 @@ test('on a stack that is the cluster already, the scenario refuses before starti
     const context = { config: loadConfig({ STACK_DIR: stackDir }), tag: 't', progress: () => {} } as unknown as BenchContext;
     const problems: string[] = [];
     await assert.rejects(
-      runTopologies(context, { rounds: 1, ratePerSecond: 200, durationMs: 1_000, drainTimeoutMs: 1_000, directory: stackDir, pollingTopic: 'p', problems }),
+      runTopologies(context, {
+        rounds: 1,
+        ratePerSecond: 200,
+        durationMs: 1_000,
+        warmupMs: 0,
+        drainTimeoutMs: 1_000,
+        directory: stackDir,
+        pollingTopic: 'p',
+        problems,
+      }),
       /the running stack is the cluster \(make up CLUSTER=1\).*run make down, then make up, then the bench again/,
     );
   } finally {

@@ -15,6 +15,8 @@ export interface TopologiesScenario {
   rounds: number;
   ratePerSecond: number;
   durationMs: number;
+  /** A run on each topology before the rounds, not reported: the cluster's JVMs start cold. 0: none. */
+  warmupMs: number;
   drainTimeoutMs: number;
   /** The results folder: the cluster's start and clean output goes to bench-cluster.log there. */
   directory: string;
@@ -49,6 +51,16 @@ export async function runTopologies(single: BenchContext, scenario: TopologiesSc
       const contexts: Record<MeasuredTopology, BenchContext> = { single, cluster: opened.context };
       await waitForMembers(opened.context.admin, cluster.config, { members: clusterTopology.consumers.length, progress });
       await waitForCaughtUp(opened.context.admin, cluster.config, { progress });
+      if (scenario.warmupMs > 0) {
+        for (const topology of ['single', 'cluster'] as const) {
+          progress(`topologies warm-up (not reported): ${topology}, ${scenario.warmupMs / 1000} s`);
+          const warmup = await runCdcLatency(
+            { ...contexts[topology], tag: `${single.tag}${topology[0]}w` },
+            { ratePerSecond: scenario.ratePerSecond, durationMs: scenario.warmupMs, drainTimeoutMs: scenario.drainTimeoutMs },
+          );
+          if (!warmup.loss.ok) scenario.problems.push(`topologies warm-up on the ${topology}: events lost ${JSON.stringify(warmup.loss)}`);
+        }
+      }
       for (const { round, topology } of topologyOrder(scenario.rounds)) {
         progress(
           `topologies round ${round}/${scenario.rounds}: ${topology} (${topology === 'single' ? single.config.KAFKA_BROKERS : cluster.config.KAFKA_BROKERS})`,
