@@ -58,3 +58,11 @@ async function currentLsn(): Promise<number> {
   const { rows } = await pool.query<{ lsn: string }>("select pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0')::text as lsn");
   return Number(rows[0]!.lsn);
 }
+
+// `stack clean` of a stack whose database was never created (or was dropped) must not wait for a
+// reader: such a database can hold no slot, since PostgreSQL refuses to drop a database a slot uses.
+test('dropping the slot of a database that does not exist says there was none, at once', async () => {
+  const missing = Object.assign(new URL(config.DATABASE_URL), { pathname: '/outbox_never_created' }).toString();
+  // Before the fix the lookup's failure read as "a reader still holds it": SLOT_IN_USE after the wait.
+  assert.equal(await dropReplicationSlot(missing, 'outbox_never_created_slot', 5_000), false);
+});

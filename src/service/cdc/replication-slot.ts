@@ -1,5 +1,6 @@
+import { sqlStateOf } from '../db/database-errors.ts';
 import { withPgClient } from '../db/single-client.ts';
-import { AppError } from '../errors.ts';
+import { AppError, isAppError } from '../errors.ts';
 import { waitFor } from '../wait-for.ts';
 
 /** PostgreSQL's own word on how safe the WAL a slot needs is (pg_replication_slots.wal_status). */
@@ -55,10 +56,16 @@ export async function databaseSlots(databaseUrl: string): Promise<SlotStatus[]> 
  * Drops a logical replication slot once nothing reads it; a slot left behind makes PostgreSQL keep
  * WAL forever. A connector that was just deleted may hold it for a few seconds more.
  */
+const undefinedDatabase = '3D000';
+
 export async function dropReplicationSlot(databaseUrl: string, slotName: string, waitMs = 30_000): Promise<boolean> {
   const released = await waitFor(
     async () => {
-      const status = await slotStatus(databaseUrl, slotName);
+      // A database that does not exist has no slot: PostgreSQL refuses to drop a database a slot uses.
+      const status = await slotStatus(databaseUrl, slotName).catch((error: unknown) => {
+        if (isAppError(error) && sqlStateOf(error) === undefinedDatabase) return undefined;
+        throw error;
+      });
       return status === undefined ? 'gone' : status.active ? undefined : 'inactive';
     },
     { what: `replication slot ${slotName} released by its reader`, timeoutMs: waitMs, hint: 'stop the connector first' },
