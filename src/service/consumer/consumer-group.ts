@@ -3,6 +3,7 @@ import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { DeadLetterStage } from '../contract/stages.ts';
 import { AppError } from '../errors.ts';
 import type { Consumer } from '../kafka/client.ts';
+import type { StatsPartition } from '../kafka/consumer-stats.ts';
 import type { Logger } from '../logger.ts';
 import { createCommitter } from './committer.ts';
 import { Counters } from './counters.ts';
@@ -13,6 +14,7 @@ import { OffsetTracker } from './offset-tracker.ts';
 import { followAssignment, type RebalanceListener } from './rebalance.ts';
 import { createRecordPipeline, type DeadLetterSink, type RecordHandler } from './record-pipeline.ts';
 import type { RetryPolicy } from './retry.ts';
+import { createStatsLag, type StatsListener } from './stats-lag.ts';
 
 export type { DeadLetterSink, RebalanceListener, RecordHandler };
 
@@ -20,8 +22,8 @@ export interface ConsumerGroupOptions {
   name: string;
   stage: DeadLetterStage;
   topic: string;
-  /** Builds the consumer; the group installs its rebalance listener through it. */
-  createConsumer: (onRebalance: RebalanceListener) => Consumer;
+  /** Builds the consumer; the group installs its rebalance and statistics listeners through it. */
+  createConsumer: (onRebalance: RebalanceListener, onStats: StatsListener) => Consumer;
   handle: RecordHandler;
   /** Metrics and traces of each record; none by default. */
   observer?: GroupObserver;
@@ -45,6 +47,8 @@ export interface RunningGroup {
   /** Moves whenever a record finishes or offsets are committed: the liveness signal. */
   progress(): number;
   assignment(): KafkaJS.TopicPartition[];
+  /** Lag of the assigned partitions, from the consumer's own statistics; unknown ones left out. */
+  lags(): StatsPartition[];
   stop(): Promise<void>;
 }
 
@@ -87,7 +91,8 @@ export async function startConsumerGroup(options: ConsumerGroupOptions): Promise
     onCommitted: () => progress++,
   });
   const assignment = followAssignment({ tracker, window, commits, logger, isStopping: () => stopping });
-  consumer = options.createConsumer(assignment.listener);
+  const stats = createStatsLag();
+  consumer = options.createConsumer(assignment.listener, stats.listener);
   const pipeline = createRecordPipeline({ ...options, logger, counters, stop: stopSignal.signal, onFatal: (error) => reportFatal(withGroup(name, error)) });
 
   await consumer.connect();
@@ -132,6 +137,7 @@ export async function startConsumerGroup(options: ConsumerGroupOptions): Promise
     ready: assignment.ready,
     progress: () => progress,
     assignment: assignment.current,
+    lags: () => stats.lags(assignment.current()),
     stop: () =>
       (stopped ??= (async () => {
         stopping = true;

@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Consumer, Kafka, Producer } from '../kafka/client.ts';
 import type { RebalanceListener } from './consumer-group.ts';
+import type { StatsListener } from './stats-lag.ts';
 
 /**
  * The producer of routed and dead-lettered records. Idempotent with acks=all, so librdkafka's
@@ -28,13 +29,15 @@ export function createConsumerProducer(
 /**
  * A group member that never commits on its own: autoCommit off, offsets committed by the group
  * loop behind the acknowledged records. A new group starts from the earliest offset, so events
- * written before the consumer's first start are not skipped.
+ * written before the consumer's first start are not skipped. Its librdkafka statistics, every
+ * `statsIntervalMs`, carry the lag of its partitions (stats-lag.ts).
  */
 export function createGroupConsumer(
   kafka: Kafka,
   config: Pick<Config, 'CONSUMER_SESSION_TIMEOUT_MS' | 'CONSUMER_MAX_POLL_INTERVAL_MS'>,
   groupId: string,
   onRebalance: RebalanceListener,
+  stats: { listener: StatsListener; intervalMs: number },
 ): Consumer {
   return kafka.consumer({
     kafkaJS: {
@@ -48,5 +51,7 @@ export function createGroupConsumer(
     rebalance_cb: async (error: { code: number }, assignment: Array<{ topic: string; partition: number }>) => {
       await onRebalance(error, assignment);
     },
+    'statistics.interval.ms': stats.intervalMs,
+    stats_cb: stats.listener,
   });
 }

@@ -11,6 +11,7 @@ import { Counters } from './counters.ts';
 import { buildDeadLetter } from './dead-letter.ts';
 import type { DeadLetterSink } from './record-pipeline.ts';
 import { type RetryPolicy, withRetry } from './retry.ts';
+import { createStatsLag } from './stats-lag.ts';
 
 export interface ProjectorOptions {
   name: string;
@@ -25,6 +26,8 @@ export interface ProjectorOptions {
   retry: RetryPolicy;
   sessionTimeoutMs: number;
   maxPollIntervalMs: number;
+  /** librdkafka's statistics.interval.ms: how fresh the lag of lags() is. */
+  statsIntervalMs: number;
   logger: Logger;
   onFatal: (error: AppError) => void;
 }
@@ -69,6 +72,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
     return assignment.map(({ topic: t, partition }) => ({ topic: t, partition, offset: stored.get(partition) ?? offsetBeginning }));
   };
 
+  const stats = createStatsLag();
   const consumer: Consumer = kafka.consumer({
     kafkaJS: {
       groupId,
@@ -79,6 +83,8 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
     },
     // One transaction per batch: larger batches cost the same round trips as small ones (default 32).
     'js.consumer.max.batch.size': 1_000,
+    'statistics.interval.ms': options.statsIntervalMs,
+    stats_cb: stats.listener,
     // Returning an assignment makes the client assign it, offsets included: the seek to the stored positions.
     rebalance_cb: async (error: { code: number }, assignment: KafkaJS.TopicPartition[]) => {
       if (error.code === KafkaJS.ErrorCodes.ERR__ASSIGN_PARTITIONS) {
@@ -158,6 +164,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
     ready,
     progress: () => progress,
     assignment: () => [...assigned],
+    lags: () => stats.lags(assigned),
     stop: () =>
       (stopped ??= (async () => {
         stopping = true;
