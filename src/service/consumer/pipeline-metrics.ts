@@ -26,7 +26,7 @@ export interface PipelineGauges {
 /**
  * The state of the parts around the consumer, as Prometheus gauges: the replication slot, the
  * connector and its tasks, the dead-letter topic's depth and every group's committed-offset lag
- * per partition. State sets (one series per possible state, 1 for the current one) keep
+ * per partition assigned to this instance. State sets (one series per possible state, 1 for the current one) keep
  * `wal_status` and the connector state alertable with plain comparisons.
  */
 export function createPipelineGauges(
@@ -84,7 +84,7 @@ export function createPipelineGauges(
   });
   const lag = new Gauge({
     name: 'outbox_consumer_group_lag_records',
-    help: "Records after the group's committed offset, per partition: log end minus committed offset (minus the log start when it never committed).",
+    help: "Records after the group's committed offset, per partition assigned to this instance (its consumer's statistics): log end minus committed offset (minus the fetch position before a first commit).",
     labelNames: ['stage', 'group', 'topic', 'partition'],
     registers,
   });

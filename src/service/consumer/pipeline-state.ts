@@ -1,8 +1,7 @@
 import type { ConnectClient, ConnectorStatus } from '../cdc/connect-client.ts';
 import { type SlotStatus, slotStatus } from '../cdc/replication-slot.ts';
 import type { ResolvedStage } from '../contract/stages.ts';
-import type { Admin } from '../kafka/client.ts';
-import { type PartitionLag, partitionLags } from '../kafka/partition-lag.ts';
+import type { PartitionLag } from '../kafka/partition-lag.ts';
 
 /** One reading of the parts around the consumer; a part that did not answer is `undefined`. */
 export interface PipelineState {
@@ -11,7 +10,13 @@ export interface PipelineState {
   /** undefined: Kafka Connect did not answer; null: the connector is not registered. */
   connector: ConnectorStatus | null | undefined;
   /** undefined: Kafka did not answer. */
-  kafka: { deadLetterDepth: number; lags: Array<{ stage: ResolvedStage; partitions: PartitionLag[] }> } | undefined;
+  kafka: KafkaState | undefined;
+}
+
+export interface KafkaState {
+  deadLetterDepth: number;
+  /** Per stage, the partitions this process is assigned and whose lag it knows; other instances report theirs. */
+  lags: Array<{ stage: ResolvedStage; partitions: PartitionLag[] }>;
 }
 
 export interface PipelineStateSources {
@@ -19,14 +24,13 @@ export interface PipelineStateSources {
   slotName: string;
   connect: ConnectClient;
   connectorName: string;
-  admin: Admin;
-  stages: readonly ResolvedStage[];
-  deadLetterTopic: string;
+  /** Kafka's part, read without the admin API (see run-kafka-consumer.ts); rejects when Kafka does not answer. */
+  kafka: () => Promise<KafkaState>;
 }
 
 /** Asks PostgreSQL, Kafka Connect and Kafka at once; a failure of one leaves the others standing. */
 export async function readPipelineState(sources: PipelineStateSources): Promise<PipelineState> {
-  const { databaseUrl, slotName, connect, connectorName, admin, stages, deadLetterTopic } = sources;
+  const { databaseUrl, slotName, connect, connectorName, kafka: readKafka } = sources;
   const [slot, connector, kafka] = await Promise.all([
     slotStatus(databaseUrl, slotName).then(
       (found) => found ?? null,
@@ -36,13 +40,7 @@ export async function readPipelineState(sources: PipelineStateSources): Promise<
       (status) => status ?? null,
       () => undefined,
     ),
-    (async () => {
-      const [offsets, lags] = await Promise.all([
-        admin.fetchTopicOffsets(deadLetterTopic),
-        Promise.all(stages.map(async (stage) => ({ stage, partitions: await partitionLags(admin, stage.groupId, stage.inputTopic) }))),
-      ]);
-      return { deadLetterDepth: offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0), lags };
-    })().catch(() => undefined),
+    readKafka().catch(() => undefined),
   ]);
   return { slot, connector, kafka };
 }

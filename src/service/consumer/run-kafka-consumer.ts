@@ -4,7 +4,9 @@ import type { Config } from '../config.ts';
 import { resolveStages, type StageName } from '../contract/stages.ts';
 import { createDatabase, type Db } from '../db/database.ts';
 import { AppError } from '../errors.ts';
-import { type Admin, createKafka, type Producer } from '../kafka/client.ts';
+import { createKafka, type Producer } from '../kafka/client.ts';
+import { lagSample } from '../kafka/consumer-stats.ts';
+import { topicDepth } from '../kafka/topic-depth.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import { type MetricsServer, startMetricsServer } from '../metrics/metrics-server.ts';
 import { createMetricsRegistry, type MetricsRegistry } from '../metrics/registry.ts';
@@ -12,12 +14,12 @@ import { createLogSender, type NotificationSender } from '../notifications/notif
 import { startRetention } from '../retention/run-retention.ts';
 import { type RunningGroup, startConsumerGroup } from './consumer-group.ts';
 import { createDeadLetterSink } from './dead-letter-sink.ts';
-import { assignedLag } from './group-lag.ts';
 import { createConsumerMetrics } from './group-metrics.ts';
 import { observeGroup, type RecordObserver } from './group-observer.ts';
 import { tracingObserver } from './group-tracing.ts';
 import { createConsumerProducer, createGroupConsumer } from './kafka-clients.ts';
 import { createPipelineGauges, watchPipelineState } from './pipeline-metrics.ts';
+import type { KafkaState } from './pipeline-state.ts';
 import { type RetryPolicy, worstCaseRetryMs } from './retry.ts';
 import { startProjector } from './run-projector.ts';
 import { type StageResources, stageHandlers } from './stage-handlers.ts';
@@ -39,7 +41,7 @@ export interface RunKafkaConsumerOptions {
   tracing?: boolean;
 }
 
-const statsIntervalMs = 30_000;
+const countsLogIntervalMs = 30_000;
 
 /**
  * Runs the pipeline's stages (contract/stages.ts; all of them unless `groups` names some) until a stop is requested (exit code 0 once drained
@@ -74,7 +76,11 @@ export async function runKafkaConsumer({
 
   const kafka = createKafka(config);
   const producer = createConsumerProducer(kafka, config);
-  const admin = kafka.admin();
+  // No admin client: the lag comes from each group's own statistics and the dead-letter depth from
+  // the producer's connections, because an admin request in flight when a broker dies can abort
+  // this process inside librdkafka (see topic-depth.ts).
+  const livenessIntervalMs = Math.max(200, Math.min(15_000, Math.floor(config.STALL_TIMEOUT_MS / 4)));
+  const statsIntervalMs = Math.min(livenessIntervalMs, config.METRICS_POLL_INTERVAL_MS);
   let db: Db | undefined;
   const running: RunningGroup[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -88,10 +94,9 @@ export async function runKafkaConsumer({
 
   try {
     await connect(producer, config);
-    await connect(admin, config);
     if (registry !== undefined) {
       metricsServer = await startMetricsServer(registry, { host: config.HOST, port: config.METRICS_PORT, logger, isReady: () => ready });
-      pipelineWatch = await watchPipeline(config, admin, registry, logger);
+      pipelineWatch = await watchPipeline(config, () => readKafkaState(config, producer, running), registry, logger);
     }
     const resources: StageResources = {
       config,
@@ -118,6 +123,7 @@ export async function runKafkaConsumer({
             retry,
             sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
             maxPollIntervalMs: config.CONSUMER_MAX_POLL_INTERVAL_MS,
+            statsIntervalMs,
             logger: logger.child({ component: stage.name }),
             onFatal,
           }),
@@ -134,7 +140,8 @@ export async function runKafkaConsumer({
           stage: stage.deadLetterStage,
           topic: stage.inputTopic,
           logger: logger.child({ component: stage.name }),
-          createConsumer: (onRebalance) => createGroupConsumer(kafka, config, stage.groupId, onRebalance),
+          createConsumer: (onRebalance, onStats) =>
+            createGroupConsumer(kafka, config, stage.groupId, onRebalance, { listener: onStats, intervalMs: statsIntervalMs }),
           handle: binding.handle,
           observer: observeGroup(binding.describe, observers),
           maxInFlight: binding.maxInFlight ?? config.MAX_IN_FLIGHT,
@@ -152,8 +159,8 @@ export async function runKafkaConsumer({
       logger.info({ groups: running.map((group) => group.name) }, 'kafka-consumer ready');
     });
 
-    timers.push(watchLiveness(running, admin, config, onFatal));
-    timers.push(setInterval(() => logStats(running, logger), statsIntervalMs));
+    timers.push(watchLiveness(running, config, livenessIntervalMs, onFatal));
+    timers.push(setInterval(() => logStats(running, logger), countsLogIntervalMs));
 
     const reason = await Promise.race([stopRequested.then(() => 'stop requested'), failed.then((error) => error.message)]);
     logger.info({ reason }, 'shutting down: no new records, finishing in-flight ones, committing');
@@ -163,14 +170,14 @@ export async function runKafkaConsumer({
     pipelineWatch?.stop();
     await Promise.allSettled([retention?.stop(), ...running.map((group) => group.stop())]);
     await producer.flush({ timeout: 2_000 }).catch(() => {});
-    await Promise.allSettled([producer.disconnect(), admin.disconnect(), db?.destroy(), metricsServer?.close()]);
+    await Promise.allSettled([producer.disconnect(), db?.destroy(), metricsServer?.close()]);
     logStats(running, logger);
   }
   return failure === undefined ? 0 : 1;
 }
 
 /** The pipeline's state for the metrics: this process is the one that reads it (see the README, "Observe it"). */
-async function watchPipeline(config: Config, admin: Admin, registry: MetricsRegistry, logger: Logger): Promise<{ stop: () => void }> {
+async function watchPipeline(config: Config, kafka: () => Promise<KafkaState>, registry: MetricsRegistry, logger: Logger): Promise<{ stop: () => void }> {
   const connectorName = (await loadConnectorConfig(config)).name;
   const gauges = createPipelineGauges(registry, { slotName: config.SLOT_NAME, connectorName, deadLetterTopic: config.DLQ_TOPIC });
   return watchPipelineState(
@@ -179,38 +186,37 @@ async function watchPipeline(config: Config, admin: Admin, registry: MetricsRegi
       slotName: config.SLOT_NAME,
       connect: createConnectClient(config.CONNECT_URL, { timeoutMs: 3_000 }),
       connectorName,
-      admin,
-      stages: resolveStages(config),
-      deadLetterTopic: config.DLQ_TOPIC,
+      kafka,
     },
     gauges,
     { intervalMs: config.METRICS_POLL_INTERVAL_MS, logger: logger.child({ component: 'pipeline-metrics' }) },
   );
 }
 
-function watchLiveness(groups: readonly RunningGroup[], admin: Admin, config: Config, onFatal: (error: AppError) => void): NodeJS.Timeout {
+/** Kafka's part of the pipeline metrics: the dead-letter depth, and the lag of the partitions each group has here. */
+async function readKafkaState(config: Config, producer: Producer, groups: readonly RunningGroup[]): Promise<KafkaState> {
+  const stages = new Map(resolveStages(config).map((stage) => [stage.name as string, stage]));
+  const lags = groups.flatMap((group) => {
+    const stage = stages.get(group.name);
+    return stage === undefined ? [] : [{ stage, partitions: group.lags() }];
+  });
+  return { deadLetterDepth: await topicDepth(producer, config.DLQ_TOPIC), lags };
+}
+
+function watchLiveness(groups: readonly RunningGroup[], config: Config, intervalMs: number, onFatal: (error: AppError) => void): NodeJS.Timeout {
   const watches = new Map(groups.map((group) => [group.name, createStallWatch(config.STALL_TIMEOUT_MS)]));
-  const groupIdOf = new Map(resolveStages(config).map((stage) => [stage.name as string, stage.groupId]));
-  let probing = false;
-  const interval = Math.max(200, Math.min(15_000, Math.floor(config.STALL_TIMEOUT_MS / 4)));
-  return setInterval(async () => {
-    if (probing) return;
-    probing = true;
-    try {
-      for (const group of groups) {
-        // A lag that cannot be measured (broker down) is no sample: the outage is not this group's stall.
-        const lag = await assignedLag(admin, groupIdOf.get(group.name)!, group.assignment()).catch(() => undefined);
-        if (lag === undefined) continue;
-        const verdict = watches.get(group.name)!({ lag, progress: group.progress(), now: Date.now() });
-        if (verdict.stalled) {
-          onFatal(new AppError('TIMEOUT', `${group.name} made no progress for ${verdict.sinceMs} ms with ${verdict.lag} records waiting`));
-          return;
-        }
+  return setInterval(() => {
+    for (const group of groups) {
+      // A lag that cannot be told (no statistics yet, leaders down) is no sample: an outage is not this group's stall.
+      const lag = lagSample(group.assignment().length, group.lags());
+      if (lag === undefined) continue;
+      const verdict = watches.get(group.name)!({ lag, progress: group.progress(), now: Date.now() });
+      if (verdict.stalled) {
+        onFatal(new AppError('TIMEOUT', `${group.name} made no progress for ${verdict.sinceMs} ms with ${verdict.lag} records waiting`));
+        return;
       }
-    } finally {
-      probing = false;
     }
-  }, interval);
+  }, intervalMs);
 }
 
 function logStats(groups: readonly RunningGroup[], logger: Logger): void {
@@ -235,7 +241,7 @@ function checkRetryBudget(config: Config, retry: RetryPolicy): void {
   }
 }
 
-async function connect(client: Producer | Admin, config: Config): Promise<void> {
+async function connect(client: Producer, config: Config): Promise<void> {
   try {
     await client.connect();
   } catch (error) {
