@@ -3,7 +3,7 @@ import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { DeadLetterStage } from '../contract/stages.ts';
 import { AppError } from '../errors.ts';
 import type { Consumer } from '../kafka/client.ts';
-import type { StatsPartition } from '../kafka/consumer-stats.ts';
+import type { PartitionLag } from '../kafka/partition-lag.ts';
 import type { Logger } from '../logger.ts';
 import { createCommitter } from './committer.ts';
 import { Counters } from './counters.ts';
@@ -48,7 +48,7 @@ export interface RunningGroup {
   progress(): number;
   assignment(): KafkaJS.TopicPartition[];
   /** Lag of the assigned partitions, from the consumer's own statistics; unknown ones left out. */
-  lags(): StatsPartition[];
+  lags(): PartitionLag[];
   stop(): Promise<void>;
 }
 

@@ -84,7 +84,7 @@ export function createPipelineGauges(
   });
   const lag = new Gauge({
     name: 'outbox_consumer_group_lag_records',
-    help: "Records after the group's committed offset, per partition assigned to this instance (its consumer's statistics): log end minus committed offset (minus the fetch position before a first commit).",
+    help: "Records after the group's committed offset, per partition assigned to this instance (its consumer's statistics): log end minus committed offset (minus the log start when it never committed).",
     labelNames: ['stage', 'group', 'topic', 'partition'],
     registers,
   });

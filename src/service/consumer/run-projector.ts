@@ -51,6 +51,9 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
   const counters = new Counters();
   const stopSignal = new AbortController();
   let assigned: KafkaJS.TopicPartition[] = [];
+  // The next offset to apply per partition (stored, then moved by each batch): the lag's base
+  // until librdkafka knows a commit of ours (it does not count an assigned position as one).
+  const positions = new Map<number, number>();
   let progress = 0;
   let stopping = false;
   let inBatch: Promise<void> = Promise.resolve();
@@ -90,12 +93,14 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
       if (error.code === KafkaJS.ErrorCodes.ERR__ASSIGN_PARTITIONS) {
         const starts = await startingPoints(assignment);
         assigned = assignment.map(({ topic: t, partition }) => ({ topic: t, partition }));
+        for (const { partition, offset } of starts) if (offset >= 0) positions.set(partition, offset);
         logger.info({ assigned: starts.map(({ partition, offset }) => ({ partition, offset })) }, 'partitions assigned at their stored positions');
         markReady();
         return starts;
       }
       if (error.code === KafkaJS.ErrorCodes.ERR__REVOKE_PARTITIONS) {
         assigned = assigned.filter((mine) => !assignment.some((revoked) => revoked.partition === mine.partition));
+        for (const { partition } of assignment) positions.delete(partition);
         logger.info({ revoked: assignment.map((tp) => tp.partition) }, 'partitions revoked');
       }
       return undefined;
@@ -134,6 +139,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
     if (done.value.staleChanges > 0) counters.add('skipped:stale-change', done.value.staleChanges);
     if (done.value.repeated > 0) counters.add('skipped:already-applied', done.value.repeated);
     progress++;
+    positions.set(partition, done.value.nextOffset);
     // The copy for status and lag; the database holds the position that counts.
     await consumer.commitOffsets([{ topic, partition, offset: String(done.value.nextOffset) }]).catch((error: unknown) => {
       logger.debug({ err: error }, 'copying the position to Kafka failed; the next batch copies it again');
@@ -164,7 +170,7 @@ export async function startProjector(options: ProjectorOptions): Promise<Running
     ready,
     progress: () => progress,
     assignment: () => [...assigned],
-    lags: () => stats.lags(assigned),
+    lags: () => stats.lags(assigned, positions),
     stop: () =>
       (stopped ??= (async () => {
         stopping = true;

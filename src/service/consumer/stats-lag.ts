@@ -1,4 +1,5 @@
 import { assignedLags, parseConsumerStats, type StatsPartition, type TopicPartitionRef } from '../kafka/consumer-stats.ts';
+import type { PartitionLag } from '../kafka/partition-lag.ts';
 
 /** What librdkafka hands the `stats_cb` of a consumer: the statistics JSON in `message`. */
 export type StatsListener = (event: { message: string }) => void;
@@ -6,7 +7,7 @@ export type StatsListener = (event: { message: string }) => void;
 export interface StatsLag {
   listener: StatsListener;
   /** The lag of the assigned partitions the last statistics could tell (see consumer-stats.ts). */
-  lags(assignment: readonly TopicPartitionRef[]): StatsPartition[];
+  lags(assignment: readonly TopicPartitionRef[], positions?: ReadonlyMap<number, number>): PartitionLag[];
 }
 
 /**
@@ -24,6 +25,6 @@ export function createStatsLag(): StatsLag {
         // A statistics line we cannot read keeps the previous one: the next arrives within the interval.
       }
     },
-    lags: (assignment) => assignedLags(last, assignment),
+    lags: (assignment, positions) => assignedLags(last, assignment, positions),
   };
 }

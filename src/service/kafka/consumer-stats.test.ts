@@ -32,8 +32,8 @@ const stats = ({ down = [] as number[] } = {}) =>
         partitions: {
           '0': partition({ partition: 0, leader: 1, committed_offset: 90, next_offset: 100, lo_offset: 0, hi_offset: 100, consumer_lag: 10 }),
           '1': partition({ partition: 1, leader: 2, committed_offset: 50, next_offset: 50, lo_offset: 0, hi_offset: 50, consumer_lag: 0 }),
-          // Never committed by the group, fetch position known: the records not fetched yet.
-          '2': partition({ partition: 2, leader: 3, next_offset: 7, lo_offset: 0, hi_offset: 12 }),
+          // Never committed by the group: every record fetched and in hand still counts.
+          '2': partition({ partition: 2, leader: 3, next_offset: 12, lo_offset: 4, hi_offset: 12 }),
           // No high watermark yet (no fetch answered): unknown, left out.
           '3': partition({ partition: 3, leader: 1 }),
           '-1': partition({ partition: -1, leader: -1 }),
@@ -41,13 +41,19 @@ const stats = ({ down = [] as number[] } = {}) =>
       },
     },
   });
+const all = [
+  { topic: 'events', partition: 0 },
+  { topic: 'events', partition: 1 },
+  { topic: 'events', partition: 2 },
+  { topic: 'events', partition: 3 },
+];
 
 describe('parseConsumerStats', () => {
-  it("reads each partition's lag: librdkafka's consumer_lag, else the log end minus the fetch position", () => {
+  it('reads the committed offset, log start and log end of each partition whose high watermark is known', () => {
     assert.deepEqual(parseConsumerStats(stats()), [
-      { topic: 'events', partition: 0, committed: 90, high: 100, lag: 10 },
-      { topic: 'events', partition: 1, committed: 50, high: 50, lag: 0 },
-      { topic: 'events', partition: 2, committed: null, high: 12, lag: 5 },
+      { topic: 'events', partition: 0, committed: 90, low: 0, high: 100 },
+      { topic: 'events', partition: 1, committed: 50, low: 0, high: 50 },
+      { topic: 'events', partition: 2, committed: null, low: 4, high: 12 },
     ]);
   });
 
@@ -59,25 +65,37 @@ describe('parseConsumerStats', () => {
   });
 });
 
-describe('assignedLags and lagSample', () => {
-  const all = parseConsumerStats(stats());
+describe('assignedLags', () => {
+  const known = parseConsumerStats(stats());
 
-  it('keeps the partitions assigned here and sums their lag', () => {
-    const mine = assignedLags(all, [
-      { topic: 'events', partition: 0 },
-      { topic: 'events', partition: 2 },
-      { topic: 'other', partition: 1 },
+  it('is the log end minus the committed offset, else minus the log start, on the partitions assigned here', () => {
+    assert.deepEqual(assignedLags(known, [...all, { topic: 'other', partition: 1 }]), [
+      { partition: 0, committed: 90, high: 100, lag: 10 },
+      { partition: 1, committed: 50, high: 50, lag: 0 },
+      { partition: 2, committed: null, high: 12, lag: 8 },
     ]);
     assert.deepEqual(
-      mine.map((p) => p.partition),
-      [0, 2],
+      assignedLags(known, [{ topic: 'events', partition: 1 }]).map((p) => p.partition),
+      [1],
     );
-    assert.equal(lagSample(3, mine), 15);
   });
 
-  it('is no sample when partitions are assigned but none is measurable, and 0 with nothing assigned', () => {
-    const down = parseConsumerStats(stats({ down: [1, 2, 3] }));
-    assert.equal(lagSample(2, assignedLags(down, [{ topic: 'events', partition: 0 }])), undefined);
+  it("uses the caller's own position when the client knows no commit, never over a known commit", () => {
+    const positions = new Map([
+      [0, 95],
+      [2, 12],
+    ]);
+    assert.deepEqual(
+      assignedLags(known, all, positions).map((p) => p.lag),
+      [10, 0, 0],
+    );
+  });
+});
+
+describe('lagSample', () => {
+  it('sums the known lag; no sample when partitions are assigned but none is measurable; 0 with nothing assigned', () => {
+    assert.equal(lagSample(4, assignedLags(parseConsumerStats(stats()), all)), 18);
+    assert.equal(lagSample(2, assignedLags(parseConsumerStats(stats({ down: [1, 2, 3] })), all)), undefined);
     assert.equal(lagSample(0, []), 0);
   });
 });

@@ -5,18 +5,23 @@ export interface TopicPartitionRef {
   partition: number;
 }
 
-/** One partition as a consumer's librdkafka statistics describe it; `lag` undefined when it cannot be told. */
-export interface StatsPartition extends PartitionLag {
+/** One partition as a consumer's librdkafka statistics describe it. */
+export interface StatsPartition {
   topic: string;
+  partition: number;
+  /** The group's committed offset as this client knows it (its own commits, or fetched on assignment); null if none. */
+  committed: number | null;
+  /** The log start, null until a fetch told it. */
+  low: number | null;
+  high: number;
 }
 
 interface RawPartition {
   partition?: number;
   leader?: number;
   committed_offset?: number;
-  next_offset?: number;
+  lo_offset?: number;
   hi_offset?: number;
-  consumer_lag?: number;
 }
 interface RawStats {
   brokers?: Record<string, { nodeid?: number; state?: string }>;
@@ -24,16 +29,11 @@ interface RawStats {
 }
 
 /**
- * The lag of each partition a consumer knows, from the statistics JSON librdkafka emits every
+ * The partitions a consumer knows, from the statistics JSON librdkafka emits every
  * `statistics.interval.ms` (STATISTICS.md): what the group's own fetches and commits learnt, with
  * no request of its own. Left out: the unassigned-partition placeholder (-1), partitions whose
  * leader is not a broker this client has UP (their figures are frozen from before the outage,
  * which is not the group's stall), and partitions with no high watermark yet.
- *
- * Lag is librdkafka's `consumer_lag` (log end minus committed offset). When no commit is known
- * to this client (a group that never committed, or the projector, which assigns its stored
- * positions explicitly, before its first commit) it is the log end minus the fetch position:
- * the records not fetched yet, never a figure that grows while the group is idle.
  */
 export function parseConsumerStats(json: string): StatsPartition[] {
   const stats = JSON.parse(json) as RawStats;
@@ -44,20 +44,31 @@ export function parseConsumerStats(json: string): StatsPartition[] {
   const found: StatsPartition[] = [];
   for (const [topic, entry] of Object.entries(stats.topics ?? {})) {
     for (const raw of Object.values(entry.partitions ?? {})) {
-      const { partition = -1, leader = -1, hi_offset: high = -1, committed_offset: committed = -1 } = raw;
+      const { partition = -1, leader = -1, hi_offset: high = -1, committed_offset: committed = -1, lo_offset: low = -1 } = raw;
       if (partition < 0 || !up.has(leader) || high < 0) continue;
-      const lag = (raw.consumer_lag ?? -1) >= 0 ? raw.consumer_lag! : (raw.next_offset ?? -1) >= 0 ? Math.max(0, high - raw.next_offset!) : undefined;
-      if (lag === undefined) continue;
-      found.push({ topic, partition, committed: committed >= 0 ? committed : null, high, lag });
+      found.push({ topic, partition, committed: committed >= 0 ? committed : null, low: low >= 0 ? low : null, high });
     }
   }
   return found.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
 }
 
-/** The partitions of `assignment` whose lag the statistics tell; the others are left out. */
-export function assignedLags(partitions: readonly StatsPartition[], assignment: readonly TopicPartitionRef[]): StatsPartition[] {
+/**
+ * The lag of each partition of `assignment` the statistics can tell: log end minus the committed
+ * offset. With no commit known to the client, minus `positions` (where the caller knows its own,
+ * as the projector does: it assigns its stored positions, which librdkafka does not count as
+ * committed), else minus the log start: everything still kept is a group's lag until it commits.
+ */
+export function assignedLags(
+  partitions: readonly StatsPartition[],
+  assignment: readonly TopicPartitionRef[],
+  positions: ReadonlyMap<number, number> = new Map(),
+): PartitionLag[] {
   const mine = new Set(assignment.map(({ topic, partition }) => `${topic}\u0000${partition}`));
-  return partitions.filter(({ topic, partition }) => mine.has(`${topic}\u0000${partition}`));
+  return partitions.flatMap(({ topic, partition, committed, low, high }) => {
+    if (!mine.has(`${topic}\u0000${partition}`)) return [];
+    const base = committed ?? positions.get(partition) ?? low;
+    return base === null ? [] : [{ partition, committed, high, lag: Math.max(0, high - base) }];
+  });
 }
 
 /**
