@@ -93,6 +93,16 @@ export function arrivals(ids: readonly string[], sightings: ReadonlyMap<string, 
   return times;
 }
 
+/** The records' own timestamps (set by the producer that wrote them): when the stage handed each one over. */
+export function recordTimestamps(ids: readonly string[], sightings: ReadonlyMap<string, { timestampMs: number }>): number[] {
+  const times: number[] = [];
+  for (const id of ids) {
+    const seen = sightings.get(id);
+    if (seen !== undefined) times.push(seen.timestampMs);
+  }
+  return times;
+}
+
 export function countSeen(ids: readonly string[], sightings: ReadonlyMap<string, unknown>): number {
   let count = 0;
   for (const id of ids) if (sightings.has(id)) count++;

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { sql } from 'kysely';
 import { type ConnectClient, createConnectClient } from '../../service/cdc/connect-client.ts';
 import { loadConnectorConfig } from '../../service/cdc/connector-config.ts';
 import { waitFor } from '../../service/wait-for.ts';
@@ -6,7 +7,7 @@ import { stackPaths } from '../stack/paths.ts';
 import type { BenchContext } from './bench-context.ts';
 import { dlqCount } from './bench-context.ts';
 import { bulkInsert } from './bulk-insert.ts';
-import { arrivals, batchesOf } from './cdc-throughput.ts';
+import { arrivals, batchesOf, recordTimestamps } from './cdc-throughput.ts';
 import { removeBenchRows } from './cleanup.ts';
 import { wallClockMs } from './commit-clock.ts';
 import { withConnectorSettings } from './connector-settings.ts';
@@ -66,11 +67,13 @@ async function drainOnce(context: BenchContext, scenario: PipelineDrainScenario,
   }
   const connectPid = await stackPid(config, 'connect');
   const kafkaConsumerPid = consumerPid ?? (await stackPid(config, 'kafka-consumer'));
-  const cpuBefore = { connect: await cpuMsOf(connectPid), consumer: await cpuMsOf(kafkaConsumerPid) };
+  const walSenderPid = await walSenderOf(context);
+  const cpuBefore = { connect: await cpuMsOf(connectPid), consumer: await cpuMsOf(kafkaConsumerPid), walSender: await cpuMsOf(walSenderPid) };
   progress(`  resumed; draining ${events}`);
   const guard = deadLetterStop(ids, watches.dlq.sightings);
   await watches.cdc.waitFor(ids, drainTimeoutMs, (seen) => progress(`  on dbz topic ${seen}/${events}`), guard);
   const connectCpuMs = (await cpuMsOf(connectPid)) - cpuBefore.connect;
+  const walSenderCpuMs = (await cpuMsOf(walSenderPid)) - cpuBefore.walSender;
   await watches.routed.waitFor(ids, drainTimeoutMs, (seen) => progress(`  routed ${seen}/${events}`), guard);
   const sentAt = await waitForSent(db, ids, { timeoutMs: drainTimeoutMs, pollMs: 1_000, onProgress: (sent) => progress(`  SENT ${sent}/${events}`), guard });
   const consumerCpuMs = (await cpuMsOf(kafkaConsumerPid)) - cpuBefore.consumer;
@@ -88,14 +91,17 @@ async function drainOnce(context: BenchContext, scenario: PipelineDrainScenario,
     events,
     connector: { ...scenario.connector },
     stages: [
-      sustainedRate(stages.debezium, arrivals(ids, watches.cdc.sightings)),
-      sustainedRate(stages.router, arrivals(ids, watches.routed.sightings)),
+      // What each stage did, by its producer's record timestamps; the bench's own reading (arrival) beside it.
+      sustainedRate(stages.debezium, recordTimestamps(ids, watches.cdc.sightings)),
+      sustainedRate(`${stages.debezium} (read by the bench)`, arrivals(ids, watches.cdc.sightings)),
+      sustainedRate(stages.router, recordTimestamps(ids, watches.routed.sightings)),
       sustainedRate(stages.notifier, [...sentAt.values()]),
       rateSince('release -> all SENT', released, [...sentAt.values()]),
       polling.stage,
     ],
     cpuMsPerThousand: {
       connect: connectPid === undefined ? null : perThousand(connectCpuMs),
+      walSender: walSenderPid === undefined ? null : perThousand(walSenderCpuMs),
       kafkaConsumer: kafkaConsumerPid === undefined ? null : perThousand(consumerCpuMs),
       pollingRelay: perThousand(polling.cpuMs),
     },
@@ -135,6 +141,15 @@ async function drainByPolling(
     cpuMs: (cpu.user + cpu.system) / 1000,
     loss: checkLoss(ids, { polling: watches.polling.sightings }, new Set(), 0),
   };
+}
+
+/**
+ * PostgreSQL's walsender streaming the connector's slot: it decodes all of the WAL (users,
+ * notifications, the notifier's own writes), not only the outbox rows, in one process.
+ */
+async function walSenderOf({ db, config }: BenchContext): Promise<number | undefined> {
+  const { rows } = await sql<{ pid: number | null }>`select active_pid as pid from pg_replication_slots where slot_name = ${config.SLOT_NAME}`.execute(db);
+  return rows[0]?.pid ?? undefined;
 }
 
 /** The pid of a process `make up` started, from its pid file; undefined when it is not there. */

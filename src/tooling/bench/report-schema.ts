@@ -143,6 +143,8 @@ export const pipelineDrainRunSchema = z.object({
   /** CPU time (user + system) per 1,000 events over the drain, from /proc; null when the process was not found. */
   cpuMsPerThousand: z.object({
     connect: z.number().nonnegative().nullable(),
+    /** PostgreSQL's walsender of the connector's slot (logical decoding); absent in reports made before it was measured. */
+    walSender: z.number().nonnegative().nullable().default(null),
     kafkaConsumer: z.number().nonnegative().nullable(),
     /** The bench process while its polling relay drained the same events (its topic watching included). */
     pollingRelay: z.number().nonnegative().nullable(),

@@ -109,7 +109,7 @@ export function renderReportTables(report: BenchReport): string {
   for (const run of report.pipelineDrain) {
     const cpu = (ms: number | null) => (ms === null ? 'n/a' : `${ms} ms`);
     sections.push(
-      `Pipeline drain, ${describeSettings(run.connector)}: Debezium held while ${run.events} registrations committed, then released (CPU per 1,000 over the drain: Connect ${cpu(run.cpuMsPerThousand.connect)}, kafka-consumer ${cpu(run.cpuMsPerThousand.kafkaConsumer)}, polling relay ${cpu(run.cpuMsPerThousand.pollingRelay)})\n${formatTable(
+      `Pipeline drain, ${describeSettings(run.connector)}: Debezium held while ${run.events} registrations committed, then released (CPU per 1,000 over the drain: Connect ${cpu(run.cpuMsPerThousand.connect)}, PostgreSQL walsender ${cpu(run.cpuMsPerThousand.walSender)}, kafka-consumer ${cpu(run.cpuMsPerThousand.kafkaConsumer)}, polling relay ${cpu(run.cpuMsPerThousand.pollingRelay)})\n${formatTable(
         ['stage', 'events', 'seconds', 'events/s', 'loss'],
         run.stages.map((stage): Cell[] => [stage.stage, stage.events, stage.seconds, stage.ratePerSecond, run.loss.ok ? 'ok' : 'LOSS']),
       )}`,
