@@ -6,6 +6,7 @@ import { createDatabase } from '../../src/service/db/database.ts';
 import { createKafka } from '../../src/service/kafka/client.ts';
 import { withAdmin } from '../../src/service/kafka/topics.ts';
 import { waitFor } from '../../src/service/wait-for.ts';
+import { besideClusterEnv } from '../../src/tooling/stack/beside-cluster-env.ts';
 import { clusterTopology } from '../../src/tooling/stack/stack-topology.ts';
 import { runCli } from '../support/cli.ts';
 import { uniqueEmail } from '../support/database.ts';
@@ -14,25 +15,15 @@ import { uniqueEmail } from '../support/database.ts';
 // ports (TEST_CLUSTER_* in the Makefile), removed afterwards. The faults run in `make chaos CLUSTER=1`.
 const base = loadConfig();
 const database = `${new URL(base.DATABASE_URL).pathname.slice(1)}_cluster`;
-const [kafka1, kafka2, kafka3] = (process.env.TEST_CLUSTER_KAFKA_PORTS ?? '22601,22603,22605').split(',');
-const [controller1, ...controllers] = (process.env.TEST_CLUSTER_CONTROLLER_PORTS ?? '22602,22604,22606').split(',');
-const [connect1, connect2] = (process.env.TEST_CLUSTER_CONNECT_PORTS ?? '22607,22608').split(',');
-const [metrics1, metrics2] = (process.env.TEST_CLUSTER_METRICS_PORTS ?? '22610,22611').split(',');
+const ports = (key: string, fallback: string) => (process.env[key] ?? fallback).split(',');
 const apiPort = process.env.TEST_CLUSTER_API_PORT ?? '22609';
-const env = {
-  STACK_DIR: `.stack/${database}`,
-  DATABASE_URL: Object.assign(new URL(base.DATABASE_URL), { pathname: `/${database}` }).toString(),
-  SLOT_NAME: `${database}_slot`,
-  KAFKA_BROKERS: `127.0.0.1:${kafka1}`,
-  KAFKA_CONTROLLER_PORT: controller1!,
-  CLUSTER_KAFKA_PORTS: `${kafka2},${kafka3}`,
-  CLUSTER_CONTROLLER_PORTS: controllers.join(','),
-  CONNECT_URL: `http://127.0.0.1:${connect1}`,
-  CLUSTER_CONNECT_PORT: connect2!,
-  PORT: apiPort,
-  METRICS_PORT: metrics1!,
-  CLUSTER_METRICS_PORT: metrics2!,
-};
+const env = besideClusterEnv(base.DATABASE_URL, database, `.stack/${database}`, {
+  kafka: ports('TEST_CLUSTER_KAFKA_PORTS', '22601,22603,22605'),
+  controllers: ports('TEST_CLUSTER_CONTROLLER_PORTS', '22602,22604,22606'),
+  connect: ports('TEST_CLUSTER_CONNECT_PORTS', '22607,22608'),
+  metrics: ports('TEST_CLUSTER_METRICS_PORTS', '22610,22611'),
+  api: apiPort,
+});
 const config = clusterTopology.clientConfig(loadConfig({ ...process.env, ...env }));
 
 test('make up CLUSTER=1 starts three replicated nodes, two workers, two consumers, and carries a registration to SENT', { timeout: 900_000 }, async () => {

@@ -6,6 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type Config, loadConfig } from '../../service/config.ts';
 import { AppError } from '../../service/errors.ts';
+import { besideClusterEnv } from '../stack/beside-cluster-env.ts';
 import { stackPaths } from '../stack/paths.ts';
 import { clusterTopology } from '../stack/stack-topology.ts';
 
@@ -40,25 +41,13 @@ function ports(env: Record<string, string | undefined>, key: keyof typeof benchC
  */
 export function benchClusterEnv(config: Pick<Config, 'DATABASE_URL'>, env: Record<string, string | undefined> = process.env): Record<string, string> {
   const database = `${new URL(config.DATABASE_URL).pathname.slice(1)}_bench_cluster`;
-  const [kafka1, kafka2, kafka3] = ports(env, 'BENCH_CLUSTER_KAFKA_PORTS', 3);
-  const [controller1, ...controllers] = ports(env, 'BENCH_CLUSTER_CONTROLLER_PORTS', 3);
-  const [connect1, connect2] = ports(env, 'BENCH_CLUSTER_CONNECT_PORTS', 2);
-  const [metrics1, metrics2] = ports(env, 'BENCH_CLUSTER_METRICS_PORTS', 2);
-  const [api] = ports(env, 'BENCH_CLUSTER_API_PORT', 1);
-  return {
-    STACK_DIR: benchClusterStackDir,
-    DATABASE_URL: Object.assign(new URL(config.DATABASE_URL), { pathname: `/${database}` }).toString(),
-    SLOT_NAME: `${database}_slot`.slice(0, 63),
-    KAFKA_BROKERS: `127.0.0.1:${kafka1}`,
-    KAFKA_CONTROLLER_PORT: controller1!,
-    CLUSTER_KAFKA_PORTS: `${kafka2},${kafka3}`,
-    CLUSTER_CONTROLLER_PORTS: controllers.join(','),
-    CONNECT_URL: `http://127.0.0.1:${connect1}`,
-    CLUSTER_CONNECT_PORT: connect2!,
-    PORT: api!,
-    METRICS_PORT: metrics1!,
-    CLUSTER_METRICS_PORT: metrics2!,
-  };
+  return besideClusterEnv(config.DATABASE_URL, database, benchClusterStackDir, {
+    kafka: ports(env, 'BENCH_CLUSTER_KAFKA_PORTS', 3),
+    controllers: ports(env, 'BENCH_CLUSTER_CONTROLLER_PORTS', 3),
+    connect: ports(env, 'BENCH_CLUSTER_CONNECT_PORTS', 2),
+    metrics: ports(env, 'BENCH_CLUSTER_METRICS_PORTS', 2),
+    api: ports(env, 'BENCH_CLUSTER_API_PORT', 1)[0]!,
+  });
 }
 
 export interface BenchCluster {

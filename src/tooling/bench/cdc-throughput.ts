@@ -84,21 +84,21 @@ export function batchesOf<T>(items: readonly T[], size: number): T[][] {
   return batchRanges(items.length, size).map(([from, to]) => items.slice(from, to));
 }
 
+/** When the bench's reader received each event's record. */
 export function arrivals(ids: readonly string[], sightings: ReadonlyMap<string, { arrivalMs: number }>): number[] {
-  const times: number[] = [];
-  for (const id of ids) {
-    const seen = sightings.get(id);
-    if (seen !== undefined) times.push(seen.arrivalMs);
-  }
-  return times;
+  return timesOf(ids, sightings, (seen) => seen.arrivalMs);
 }
 
 /** The records' own timestamps (set by the producer that wrote them): when the stage handed each one over. */
 export function recordTimestamps(ids: readonly string[], sightings: ReadonlyMap<string, { timestampMs: number }>): number[] {
+  return timesOf(ids, sightings, (seen) => seen.timestampMs);
+}
+
+function timesOf<S>(ids: readonly string[], sightings: ReadonlyMap<string, S>, time: (seen: S) => number): number[] {
   const times: number[] = [];
   for (const id of ids) {
     const seen = sightings.get(id);
-    if (seen !== undefined) times.push(seen.timestampMs);
+    if (seen !== undefined) times.push(time(seen));
   }
   return times;
 }
