@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../service/config.ts';
@@ -73,10 +73,12 @@ export async function spawnConsumer(
     onSpawn?: (pid: number) => void;
   },
 ): Promise<() => Promise<void>> {
-  const log = createWriteStream(logPath);
-  const child = spawn(process.execPath, [cliPath, 'kafka-consumer', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  // The log file itself, as `make up` gives it, not a pipe to this process: the notifier's send is
+  // a synchronous log line, and through a pipe that this busy process drains late it waited on the
+  // full pipe (61% of a notifier drain's busy samples were in pino's atomic-sleep).
+  const log = openSync(logPath, 'a');
+  const child = spawn(process.execPath, [cliPath, 'kafka-consumer', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', log, log] });
+  closeSync(log);
   const exited = once(child, 'exit');
   if (child.pid !== undefined) onSpawn?.(child.pid);
   const deadline = Date.now() + timeoutMs;
