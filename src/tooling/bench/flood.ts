@@ -102,7 +102,11 @@ const bareServerPath = fileURLToPath(new URL('./bare-shed-server.ts', import.met
 async function floodTheFloor(emails: string[]): Promise<NonNullable<Flood['floor']>> {
   const child = spawn(process.execPath, [bareServerPath], { stdio: ['ignore', 'pipe', 'inherit'] });
   try {
-    const [line] = (await once(createInterface({ input: child.stdout }), 'line')) as [string];
+    // A server that dies before it listens must fail the step, not leave it waiting for a line.
+    const exited = once(child, 'exit').then(([code]) => {
+      throw new Error(`the bare 503 server exited with ${code} before it listened (its errors are above)`);
+    });
+    const [line] = (await Promise.race([once(createInterface({ input: child.stdout }), 'line'), exited])) as [string];
     const { port } = JSON.parse(line) as { port: number };
     const cpuBefore = await cpuMsOf(child.pid);
     const client = startFloodClient(`http://127.0.0.1:${port}`, emails);
